@@ -1,0 +1,491 @@
+"""Stage 1: load a folder of articles into the articles table.
+
+What goes in: a folder (or one file) of ``.txt``, ``.md`` (optional YAML front
+matter), ``.html``/``.htm`` (main text and metadata through trafilatura),
+``.jsonl`` and ``.csv`` corpora (one article per row, a ``text`` column), and
+optionally a ``sources.csv`` giving each file's metadata.
+
+What comes out: the articles table (``schema.ARTICLE_COLUMNS`` then
+``encoding``, ``n_chars``, ``note``), one row per distinct text, and a second
+table of every file or row that was skipped, repaired, renamed or merged, with
+the reason (``schema.SKIPPED_COLUMNS``). Bad input never stops the load: each
+problem becomes a row of that second table and the rest goes on.
+
+Metadata precedence, most trusted first: the folder's ``sources.csv`` (a person
+wrote it), the file's own front matter or corpus columns, then what trafilatura
+guesses from HTML.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import charset_normalizer
+import pandas as pd
+import yaml
+from dateutil import parser as date_parser
+
+from lossledger.paths import resolve
+from lossledger.schema import ARTICLE_COLUMNS, ARTICLE_EXTRA_COLUMNS, SKIPPED_COLUMNS
+from lossledger.tables import tidy
+
+SOURCES_FILE = "sources.csv"
+# Provenance sidecars (source, licence, date accessed) sit beside the files they describe.
+SIDECAR_SUFFIX = ".meta.yaml"
+METADATA_KEYS: tuple[str, ...] = ("outlet", "published", "url", "title", "language")
+SINGLE_ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+CORPUS_SUFFIXES = frozenset({".jsonl", ".csv"})
+DEFAULT_MAX_FILE_BYTES = 5_000_000
+# A decoded text where more than this share of characters are control characters
+# is a binary file that happened to decode, not an article.
+MAX_CONTROL_SHARE = 0.05
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+# Corpus columns that may carry an article's id, in order of preference.
+ID_COLUMNS: tuple[str, ...] = ("article_id", "id")
+
+
+class ArticlesInputError(ValueError):
+    """The articles path cannot be used at all (missing, or holds nothing to read)."""
+
+
+@dataclass
+class _Article:
+    article_id: str
+    path: str
+    text: str
+    encoding: str = "utf-8"
+    metadata: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Problems:
+    rows: list[dict[str, str]] = field(default_factory=list)
+
+    def add(self, path: str, action: str, reason: str) -> None:
+        self.rows.append({"path": path, "action": action, "reason": reason})
+
+
+def load_articles(
+    path: str | Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> pd.DataFrame:
+    """Load every article under ``path`` and return the articles table.
+
+    The table's ``attrs["skipped"]`` holds the skipped-and-repaired table; use
+    :func:`load_articles_report` to get both explicitly.
+    """
+    articles, skipped = load_articles_report(path, max_file_bytes=max_file_bytes)
+    articles.attrs["skipped"] = skipped
+    return articles
+
+
+def load_articles_report(
+    path: str | Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Load every article under ``path``.
+
+    In: a folder (read recursively; hidden files, ``sources.csv``, README
+    files and ``*.meta.yaml`` sidecars are not articles) or a single file; a
+    relative path is taken from the project root. ``max_file_bytes`` caps a
+    single-article file, and each row of a corpus.
+    Out: ``(articles, skipped)``: the articles table sorted by ``article_id``,
+    and the table of problems sorted by path.
+    Raises ArticlesInputError when the path does not exist or holds no file
+    that could be an article.
+    """
+    root = resolve(path)
+    problems = _Problems()
+    folder, files = _article_files(root, problems)
+    sources = _read_sources(folder, problems)
+
+    loaded: list[_Article] = []
+    seen_files: set[str] = set()
+    for file in files:
+        relative = file.relative_to(folder).as_posix()
+        seen_files.add(relative)
+        for article in _read_file(file, relative, max_file_bytes, problems):
+            override = sources.get(relative, {})
+            article.metadata.update({k: v for k, v in override.items() if v})
+            loaded.append(article)
+    for listed in sorted(set(sources) - seen_files):
+        if root.is_dir():
+            problems.add(SOURCES_FILE, "warning", f"lists {listed!r}, which is not in the folder")
+
+    rows = [_to_row(article) for article in _unique_ids(loaded, problems)]
+    articles = tidy(
+        pd.DataFrame(rows, columns=ARTICLE_COLUMNS + ARTICLE_EXTRA_COLUMNS),
+        ARTICLE_COLUMNS + ARTICLE_EXTRA_COLUMNS,
+        sort_by=["article_id"],
+    )
+    articles = _drop_duplicate_texts(articles, problems)
+    skipped = tidy(
+        pd.DataFrame(problems.rows, columns=SKIPPED_COLUMNS),
+        SKIPPED_COLUMNS,
+        sort_by=["path", "action", "reason"],
+    )
+    return articles, skipped
+
+
+def article_files(path: str | Path) -> list[Path]:
+    """Return the files under ``path`` that will be read as articles, sorted.
+
+    Raises ArticlesInputError naming the path when it does not exist or holds
+    no file of a supported type: the check the runner makes before any notebook.
+    """
+    return _article_files(resolve(path), _Problems())[1]
+
+
+def _article_files(root: Path, problems: _Problems) -> tuple[Path, list[Path]]:
+    """Return ``(folder, files)`` for an articles path; see :func:`article_files`."""
+    if not root.exists():
+        raise ArticlesInputError(f"articles path {root} does not exist")
+    if root.is_file():
+        return root.parent, [root]
+    files = sorted(_candidate_files(root, problems))
+    if not files:
+        supported = ", ".join(sorted(SINGLE_ARTICLE_SUFFIXES | CORPUS_SUFFIXES))
+        raise ArticlesInputError(
+            f"articles folder {root} holds no article files (supported: {supported})"
+        )
+    return root, files
+
+
+def _candidate_files(folder: Path, problems: _Problems) -> Iterator[Path]:
+    """Yield the files under ``folder`` that may be articles; note the rest."""
+    for file in folder.rglob("*"):
+        relative = file.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts) or not file.is_file():
+            continue
+        name = file.name.lower()
+        if name == SOURCES_FILE or name.startswith("readme") or name.endswith(SIDECAR_SUFFIX):
+            continue
+        suffix = file.suffix.lower()
+        if suffix in SINGLE_ARTICLE_SUFFIXES or suffix in CORPUS_SUFFIXES:
+            yield file
+        else:
+            problems.add(
+                relative.as_posix(), "skipped", f"unsupported file type {suffix or '(none)'!r}"
+            )
+
+
+def _read_sources(folder: Path, problems: _Problems) -> dict[str, dict[str, str]]:
+    """Read ``sources.csv`` into {file: {metadata key: value}}; problems become rows."""
+    sources_path = folder / SOURCES_FILE
+    if not sources_path.is_file():
+        return {}
+    try:
+        text, _ = decode_bytes(sources_path.read_bytes())
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError, UnicodeError) as error:
+        problems.add(SOURCES_FILE, "warning", f"could not be read, metadata ignored: {error}")
+        return {}
+    table.columns = [str(c).strip().lower() for c in table.columns]
+    if "file" not in table.columns:
+        problems.add(SOURCES_FILE, "warning", "has no 'file' column, metadata ignored")
+        return {}
+    unknown = sorted(set(table.columns) - {"file", *METADATA_KEYS})
+    if unknown:
+        problems.add(SOURCES_FILE, "warning", f"unknown columns ignored: {', '.join(unknown)}")
+    sources: dict[str, dict[str, str]] = {}
+    for record in table.to_dict("records"):
+        name = str(record.get("file", "")).strip()
+        if name:
+            sources[name] = {k: str(record.get(k, "")).strip() for k in METADATA_KEYS}
+    return sources
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode an article's bytes; return ``(text, encoding)``.
+
+    UTF-8 (with or without BOM) and BOM-marked UTF-16 are taken as they are;
+    anything else goes through charset-normalizer's detection. Raises
+    UnicodeError when the bytes do not look like text in any encoding.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data:
+        raise UnicodeError("binary file (NUL bytes), not text")
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise UnicodeError("not text in any encoding charset-normalizer recognises")
+    return str(best), best.encoding
+
+
+def _looks_binary(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    sample = text[:20_000]
+    return bool(sample) and len(_CONTROL_CHARS.findall(sample)) / len(sample) > MAX_CONTROL_SHARE
+
+
+def _read_file(
+    file: Path, relative: str, max_file_bytes: int, problems: _Problems
+) -> list[_Article]:
+    """Read one file into zero or more articles, recording every problem."""
+    suffix = file.suffix.lower()
+    size = file.stat().st_size
+    if size == 0:
+        problems.add(relative, "skipped", "empty file")
+        return []
+    if suffix in SINGLE_ARTICLE_SUFFIXES and size > max_file_bytes:
+        problems.add(
+            relative,
+            "skipped",
+            f"file is {size:,} bytes, over the limit of {max_file_bytes:,} (parameter max_file_mb)",
+        )
+        return []
+    try:
+        text, encoding = decode_bytes(file.read_bytes())
+    except UnicodeError as error:
+        problems.add(relative, "skipped", str(error))
+        return []
+    if _looks_binary(text):
+        problems.add(relative, "skipped", "binary file (control characters), not text")
+        return []
+    if encoding not in ("utf-8", "utf-8-sig"):
+        problems.add(relative, "repaired", f"not UTF-8; decoded as {encoding}")
+
+    if suffix in CORPUS_SUFFIXES:
+        return _read_corpus(text, file, relative, encoding, max_file_bytes, problems)
+    if suffix in (".html", ".htm"):
+        article = _read_html(text, file.stem, relative, problems)
+        articles = [] if article is None else [article]
+    else:
+        articles = [_read_plain(text, file.stem, relative, problems)]
+    for article in articles:
+        article.encoding = encoding
+        if not article.text.strip():
+            problems.add(relative, "skipped", "no text after the metadata")
+    return [a for a in articles if a.text.strip()]
+
+
+def _read_plain(text: str, stem: str, relative: str, problems: _Problems) -> _Article:
+    """A ``.txt``/``.md`` file: optional YAML front matter, then the text verbatim."""
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return _Article(article_id=stem, path=relative, text=text)
+    body = text[match.end() :]
+    try:
+        parsed = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        problems.add(
+            relative,
+            "repaired",
+            f"front matter is not valid YAML{where}; text loaded without its metadata",
+        )
+        return _Article(article_id=stem, path=relative, text=body)
+    if parsed is None:
+        parsed = {}
+    if not isinstance(parsed, dict):
+        problems.add(
+            relative,
+            "repaired",
+            "front matter is not a mapping of keys; text loaded without its metadata",
+        )
+        return _Article(article_id=stem, path=relative, text=body)
+    metadata = _metadata_from(parsed, relative, problems)
+    article_id = str(parsed.get("article_id") or parsed.get("id") or stem)
+    return _Article(article_id=article_id, path=relative, text=body, metadata=metadata)
+
+
+def _read_html(text: str, stem: str, relative: str, problems: _Problems) -> _Article | None:
+    """An HTML page: trafilatura keeps the main text and drops scripts, menus, footers."""
+    import trafilatura  # imported here: it is slow to import and only HTML needs it
+
+    document = trafilatura.bare_extraction(
+        text, with_metadata=True, include_comments=False, include_tables=False
+    )
+    if document is None or not (document.text or "").strip():
+        problems.add(relative, "skipped", "no main text found in the HTML page")
+        return None
+    guessed = {
+        "outlet": document.sitename or document.hostname or "",
+        "published": document.date or "",
+        "url": document.url or "",
+        "title": document.title or "",
+        "language": document.language or "",
+    }
+    metadata = _metadata_from(guessed, relative, problems)
+    return _Article(article_id=stem, path=relative, text=document.text, metadata=metadata)
+
+
+def _read_corpus(
+    text: str,
+    file: Path,
+    relative: str,
+    encoding: str,
+    max_article_bytes: int,
+    problems: _Problems,
+) -> list[_Article]:
+    """A ``.jsonl`` or ``.csv`` corpus: one article per row, a ``text`` column."""
+    records: list[tuple[int, dict[str, Any]]] = []
+    if file.suffix.lower() == ".jsonl":
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                problems.add(f"{relative}#{number}", "skipped", f"not valid JSON: {error.msg}")
+                continue
+            if not isinstance(record, dict):
+                problems.add(f"{relative}#{number}", "skipped", "row is not a JSON object")
+                continue
+            records.append((number, record))
+    else:
+        try:
+            reader = csv.DictReader(io.StringIO(text))
+            # Row numbers count the header as line 1, as a spreadsheet shows them.
+            records = [(number, dict(row)) for number, row in enumerate(reader, start=2)]
+        except csv.Error as error:
+            problems.add(relative, "skipped", f"CSV could not be parsed: {error}")
+            return []
+        if reader.fieldnames is not None and "text" not in reader.fieldnames:
+            problems.add(relative, "skipped", "corpus has no 'text' column")
+            return []
+
+    articles = []
+    for number, record in records:
+        where = f"{relative}#{number}"
+        body = record.get("text")
+        if not isinstance(body, str) or not body.strip():
+            problems.add(where, "skipped", "row has no text")
+            continue
+        if len(body.encode("utf-8")) > max_article_bytes:
+            problems.add(where, "skipped", f"text over the limit of {max_article_bytes:,} bytes")
+            continue
+        raw_id = next((record[c] for c in ID_COLUMNS if record.get(c) not in (None, "")), None)
+        article_id = str(raw_id) if raw_id is not None else f"{file.stem}-{number:05d}"
+        metadata = _metadata_from(record, where, problems)
+        articles.append(
+            _Article(
+                article_id=article_id,
+                path=where,
+                text=body,
+                encoding=encoding,
+                metadata=metadata,
+            )
+        )
+    return articles
+
+
+def _metadata_from(record: dict[str, Any], where: str, problems: _Problems) -> dict[str, str]:
+    """Pick the metadata keys from a record as clean strings; dates become ISO."""
+    metadata: dict[str, str] = {}
+    for key in METADATA_KEYS:
+        value = record.get(key)
+        if value is None:
+            continue
+        if key == "published":
+            iso = normalise_date(value)
+            if iso is None:
+                problems.add(where, "repaired", f"published {value!r} is not a date; left empty")
+                continue
+            metadata[key] = iso
+        else:
+            metadata[key] = str(value).strip()
+    return metadata
+
+
+def normalise_date(value: Any) -> str | None:
+    """Return ``value`` as an ISO date string, or None when it is not a date.
+
+    Keeps the precision given: ``2025``, ``2025-06`` and ``2025-06-15`` stay as
+    they are; full timestamps and written dates ("15 June 2025") become
+    ``YYYY-MM-DD``; empty input gives "".
+    """
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    if not text:
+        return ""
+    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        try:
+            date.fromisoformat(text if len(text) == 10 else f"{text}-01-01"[:10])
+        except ValueError:
+            return None
+        return text
+    try:
+        return date_parser.parse(text, dayfirst=False, fuzzy=False).date().isoformat()
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _unique_ids(articles: list[_Article], problems: _Problems) -> list[_Article]:
+    """Make article ids unique: a clash takes the file's relative path, then a counter."""
+    counts: dict[str, int] = {}
+    for article in articles:
+        counts[article.article_id] = counts.get(article.article_id, 0) + 1
+    taken: set[str] = set()
+    for article in articles:
+        original = article.article_id
+        candidate = original if counts[original] == 1 else article.path
+        suffix = 2
+        unique = candidate
+        while unique in taken:
+            unique = f"{candidate}~{suffix}"
+            suffix += 1
+        if unique != original:
+            problems.add(article.path, "renamed", f"id {original!r} is taken; using {unique!r}")
+        article.article_id = unique
+        taken.add(unique)
+    return articles
+
+
+def _to_row(article: _Article) -> dict[str, Any]:
+    text = article.text
+    row: dict[str, Any] = {key: article.metadata.get(key, "") for key in METADATA_KEYS}
+    row.update(
+        article_id=article.article_id,
+        path=article.path,
+        text=text,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        encoding=article.encoding,
+        n_chars=len(text),
+        note="; ".join(article.notes),
+    )
+    return row
+
+
+def _drop_duplicate_texts(articles: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
+    """Keep the first article (by id) of each identical text; note the others on it."""
+    if articles.empty:
+        return articles
+    keep = ~articles.duplicated("sha256", keep="first")
+    kept = articles[keep].copy()
+    first_of = dict(zip(kept["sha256"], kept["article_id"], strict=True))
+    also: dict[str, list[str]] = {}
+    for _, duplicate in articles[~keep].iterrows():
+        original = first_of[duplicate["sha256"]]
+        also.setdefault(original, []).append(duplicate["article_id"])
+        problems.add(
+            duplicate["path"],
+            "merged",
+            f"same text as {original!r}; counted once under that id",
+        )
+    for original, others in also.items():
+        position = kept.index[kept["article_id"] == original][0]
+        note = f"same text also as {', '.join(others)}"
+        existing = kept.at[position, "note"]
+        kept.at[position, "note"] = f"{existing}; {note}" if existing else note
+    return kept.reset_index(drop=True)

@@ -1,0 +1,362 @@
+"""Run the workbook: execute the notebooks in order with papermill into a run folder.
+
+``lossledger run`` lands here. A run gets a new folder ``<out>/<run_id>`` (ids
+sort by time and are never reused) holding ``executed/`` notebooks, ``html/``
+copies (``reader/`` without code, ``full/`` with it), ``tables/``, ``figures/``
+and ``manifest.json``. Parameters are checked before the folder is made, so a
+refused run writes nothing. A notebook that fails stops the run; its executed
+copy keeps the error for inspection and the manifest says which cell failed.
+Earlier runs are never touched: a partial re-run (``--from``/``--only``) starts
+a new folder from a copy of the run it builds on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from lossledger.articles import article_files
+from lossledger.params import RUN_DIR_PARAMETER, validate
+from lossledger.paths import default_outputs_dir, notebooks_dir, project_root, resolve
+
+NOTEBOOKS: tuple[str, ...] = (
+    "01_load_articles",
+    "02_extract_claims",
+    "03_compare_outlets",
+    "04_official_vs_independent",
+)
+MANIFEST = "manifest.json"
+KERNEL_NAME = "python3"
+# Packages whose versions go into the manifest, so a result can be reproduced.
+RECORDED_PACKAGES: tuple[str, ...] = (
+    "lossledger",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "trafilatura",
+    "charset-normalizer",
+    "PyYAML",
+    "duckdb",
+)
+
+
+class RunError(RuntimeError):
+    """A run could not start; the message says why. Nothing was written."""
+
+
+class NotebookFailedError(RunError):
+    """A notebook of a run failed; the message names it and the cell."""
+
+
+@dataclass
+class NotebookResult:
+    """How one notebook of a run went."""
+
+    name: str
+    status: str = "pending"
+    started: str = ""
+    finished: str = ""
+    seconds: float = 0.0
+    error: dict[str, Any] = field(default_factory=dict)
+
+
+def select_notebooks(only: Sequence[str] = (), start_from: str = "") -> list[str]:
+    """Return the notebooks to execute, in order.
+
+    ``only`` names notebooks to run alone; ``start_from`` runs that one and all
+    after it. A name may be given without its number prefix
+    (``compare_outlets``). Raises RunError on a name that is not a notebook.
+    """
+    if only and start_from:
+        raise RunError("give --only or --from, not both")
+    if only:
+        wanted = {_notebook_name(name) for name in only}
+        return [name for name in NOTEBOOKS if name in wanted]
+    if start_from:
+        first = _notebook_name(start_from)
+        return list(NOTEBOOKS[NOTEBOOKS.index(first) :])
+    return list(NOTEBOOKS)
+
+
+def _notebook_name(name: str) -> str:
+    stem = Path(name).stem
+    for notebook in NOTEBOOKS:
+        if stem in (notebook, notebook.split("_", 1)[1]):
+            return notebook
+    raise RunError(f"no notebook named {name!r} (notebooks: {', '.join(NOTEBOOKS)})")
+
+
+def new_run_id(out_dir: Path, now: datetime | None = None) -> str:
+    """A run id that sorts by time (UTC, to the second) and is not yet taken in ``out_dir``."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    candidate, counter = stamp, 2
+    while (out_dir / candidate).exists():
+        candidate = f"{stamp}-{counter}"
+        counter += 1
+    return candidate
+
+
+def latest_run(out_dir: Path) -> Path | None:
+    """The newest run folder in ``out_dir`` that has a manifest, or None."""
+    runs = sorted(p for p in out_dir.glob("*") if (p / MANIFEST).is_file())
+    return runs[-1] if runs else None
+
+
+def _make_run_folder(out_dir: Path) -> Path:
+    """Create a fresh run folder; retry if another run took the id a moment before."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for _ in range(100):
+        folder = out_dir / new_run_id(out_dir)
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+    raise RunError(f"could not create a new run folder in {out_dir}")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _inputs(parameters: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every input file with its size and sha256, for the manifest."""
+    files = [*article_files(parameters["articles"])]
+    folder = resolve(parameters["articles"])
+    if folder.is_dir():
+        files += sorted(p for p in folder.rglob("sources.csv") if p.is_file())
+    if parameters.get("reference"):
+        files.append(resolve(parameters["reference"]))
+    root = project_root()
+    listed = []
+    for path in files:
+        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        listed.append({"path": shown, "bytes": path.stat().st_size, "sha256": _sha256(path)})
+    return listed
+
+
+def _versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for package in RECORDED_PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = ""
+    return versions
+
+
+def _git_commit() -> dict[str, Any]:
+    root = project_root()
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": "", "dirty": None}
+    return {"commit": commit, "dirty": bool(dirty)}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    """Write the manifest atomically, so a killed run never leaves half a file."""
+    temporary = folder / f".{MANIFEST}.tmp"
+    temporary.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(temporary, folder / MANIFEST)
+
+
+def export_html(executed: Path, html_dir: Path) -> list[Path]:
+    """Write a reader's copy (no code) and a full copy of an executed notebook as HTML."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    notebook = nbformat.read(executed, as_version=4)
+    written = []
+    for variant, hide_code in (("reader", True), ("full", False)):
+        exporter = HTMLExporter(template_name="lab")
+        if hide_code:
+            exporter.exclude_input = True
+            exporter.exclude_input_prompt = True
+            exporter.exclude_output_prompt = True
+        body, _ = exporter.from_notebook_node(notebook)
+        target = html_dir / variant / f"{executed.stem}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def _failed_cell(error: Exception) -> dict[str, Any]:
+    """What papermill says about the failing cell, in plain keys."""
+    return {
+        "cell": getattr(error, "cell_index", None),
+        "execution_count": getattr(error, "exec_count", None),
+        "ename": getattr(error, "ename", type(error).__name__),
+        "evalue": str(getattr(error, "evalue", error)),
+    }
+
+
+def run(
+    parameters: dict[str, Any],
+    *,
+    out_dir: str | Path | None = None,
+    only: Sequence[str] = (),
+    start_from: str = "",
+    base_run: str | Path | None = None,
+    from_text: frozenset[str] = frozenset(),
+    log: Callable[[str], None] = print,
+) -> Path:
+    """Execute the workbook and return the run folder.
+
+    In: the parameters set by the user (the rest take their defaults, or for a
+    partial re-run the values of the run it builds on); ``from_text`` names
+    those given as command-line text; where runs go; optionally which notebooks
+    to run (``only``/``start_from``) and the run to build on (``base_run``;
+    default the newest run in ``out_dir``). Out: the new run folder. Raises
+    ParameterError or RunError before anything is written when the input is
+    bad, and RunError when a notebook fails (the run folder and its manifest
+    are kept, marked failed).
+    """
+    import papermill
+
+    out = resolve(out_dir) if out_dir is not None else default_outputs_dir()
+    selected = select_notebooks(only, start_from)
+    base: Path | None = None
+    inherited: dict[str, Any] = {}
+    if len(selected) < len(NOTEBOOKS):
+        base = resolve(base_run) if base_run is not None else latest_run(out)
+        if base is None or not (base / MANIFEST).is_file():
+            raise RunError(
+                f"--only/--from re-run part of an earlier run, but {base or out} holds no run "
+                "with a manifest.json; pass --run DIR or run the whole workbook first"
+            )
+        inherited = json.loads((base / MANIFEST).read_text(encoding="utf-8"))["parameters"]
+    checked = validate({**inherited, **parameters}, from_text=from_text)
+    article_files(checked["articles"])  # refuses a missing or empty folder before writing
+
+    folder = _make_run_folder(out)
+    if base is not None:
+        _copy_run(base, folder)
+    results = [NotebookResult(name) for name in selected]
+    manifest: dict[str, Any] = {
+        "run_id": folder.name,
+        "status": "running",
+        "started": _now(),
+        "finished": "",
+        "parameters": checked,
+        "based_on": base.name if base is not None else "",
+        "inputs": _inputs(checked),
+        "versions": _versions(),
+        "git": _git_commit(),
+        "kernel": KERNEL_NAME,
+        "python_executable": sys.executable,
+        "notebooks": [vars(result) for result in results],
+    }
+    _write_manifest(folder, manifest)
+    log(f"run {folder.name}: {len(selected)} notebook(s) into {folder}")
+
+    show_progress = sys.stderr.isatty()
+    for position, result in enumerate(results, start=1):
+        source = notebooks_dir() / f"{result.name}.ipynb"
+        executed = folder / "executed" / f"{result.name}.ipynb"
+        executed.parent.mkdir(parents=True, exist_ok=True)
+        wanted = _declared_parameters(source)
+        given = {k: v for k, v in checked.items() if k in wanted}
+        if RUN_DIR_PARAMETER in wanted:
+            given[RUN_DIR_PARAMETER] = str(folder)
+        result.started, result.status = _now(), "running"
+        _write_manifest(folder, manifest)
+        began = time.perf_counter()
+        try:
+            papermill.execute_notebook(
+                str(source),
+                str(executed),
+                parameters=given,
+                kernel_name=KERNEL_NAME,
+                cwd=str(source.parent),
+                progress_bar=show_progress,
+                log_output=False,
+            )
+        except Exception as error:  # any failure: record it, keep the evidence, stop
+            result.seconds = round(time.perf_counter() - began, 2)
+            result.finished, result.status = _now(), "failed"
+            result.error = _failed_cell(error)
+            manifest.update(status="failed", finished=_now())
+            _write_manifest(folder, manifest)
+            if executed.is_file():
+                _try_export(executed, folder / "html", log)
+            where = f"cell {result.error['cell']}" if result.error["cell"] is not None else ""
+            log(
+                f"[{position}/{len(results)}] {result.name} FAILED {where} after "
+                f"{result.seconds:.1f} s: {result.error['ename']}: {result.error['evalue']}"
+            )
+            raise NotebookFailedError(
+                f"notebook {result.name} failed at {where or 'start'}: "
+                f"{result.error['ename']}: {result.error['evalue']} "
+                f"(executed copy kept at {executed})"
+            ) from error
+        result.seconds = round(time.perf_counter() - began, 2)
+        _try_export(executed, folder / "html", log)
+        result.finished, result.status = _now(), "ok"
+        _write_manifest(folder, manifest)
+        log(f"[{position}/{len(results)}] {result.name} ok ({result.seconds:.1f} s)")
+
+    manifest.update(status="ok", finished=_now())
+    _write_manifest(folder, manifest)
+    return folder
+
+
+def _try_export(executed: Path, html_dir: Path, log: Callable[[str], None]) -> None:
+    """Export HTML; a failure to export is reported but does not undo the notebook's work."""
+    try:
+        export_html(executed, html_dir)
+    except Exception as error:  # nbconvert errors are varied; the run itself is fine
+        log(f"  (could not write the HTML copies of {executed.name}: {error})")
+
+
+def _declared_parameters(notebook: Path) -> set[str]:
+    """The names in a notebook's ``parameters`` cell."""
+    import papermill
+
+    return set(papermill.inspect_notebook(str(notebook)))
+
+
+def _copy_run(base: Path, folder: Path) -> None:
+    """Start a partial re-run from a copy of the run it builds on (its manifest excepted)."""
+    for item in sorted(base.iterdir()):
+        if item.name in (MANIFEST, f".{MANIFEST}.tmp"):
+            continue
+        target = folder / item.name
+        if item.is_dir():
+            shutil.copytree(item, target)
+        else:
+            shutil.copy2(item, target)
