@@ -45,6 +45,7 @@ METADATA_KEYS: tuple[str, ...] = ("outlet", "published", "url", "title", "langua
 SINGLE_ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 CORPUS_SUFFIXES = frozenset({".jsonl", ".csv"})
 DEFAULT_MAX_FILE_BYTES = 5_000_000
+PREFERRED_LEGACY_ENCODING = "cp1252"
 # A decoded text where more than this share of characters are control characters
 # is a binary file that happened to decode, not an article.
 MAX_CONTROL_SHARE = 0.05
@@ -221,10 +222,16 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         pass
     if b"\x00" in data:
         raise UnicodeError("binary file (NUL bytes), not text")
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
         raise UnicodeError("not text in any encoding charset-normalizer recognises")
-    return str(best), best.encoding
+    cleanest = min(match.chaos for match in matches)
+    # Short texts decode equally cleanly in several code pages; among those, Windows-1252
+    # is by far the commonest legacy encoding of news text, so it wins the tie.
+    for match in matches:
+        if match.chaos <= cleanest and PREFERRED_LEGACY_ENCODING in match.could_be_from_charset:
+            return data.decode(PREFERRED_LEGACY_ENCODING), PREFERRED_LEGACY_ENCODING
+    return str(matches[0]), matches[0].encoding
 
 
 def _looks_binary(text: str) -> bool:

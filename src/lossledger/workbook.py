@@ -67,3 +67,77 @@ def head(table: pd.DataFrame, columns: Sequence[str], top_n: int) -> pd.DataFram
     shown = table.loc[:, [c for c in columns if c in table.columns]].head(top_n).copy()
     shown.index = pd.RangeIndex(1, len(shown) + 1)
     return shown
+
+
+UNKNOWN_OUTLET = "(outlet unknown)"
+
+
+def with_outlet_label(table: pd.DataFrame) -> pd.DataFrame:
+    """Add ``outlet_label``: the outlet, or "(outlet unknown)" where the input gave none."""
+    labelled = table.copy()
+    outlets = labelled.get("outlet", pd.Series("", index=labelled.index)).astype(str)
+    labelled["outlet_label"] = outlets.where(outlets.str.strip() != "", UNKNOWN_OUTLET)
+    return labelled
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def articles_summary(articles: pd.DataFrame, skipped: pd.DataFrame) -> str:
+    """One sentence on what was loaded: articles, outlets, dates, files set aside."""
+    outlets = sorted({o for o in articles["outlet"] if o})
+    unknown = int((articles["outlet"] == "").sum())
+    dates = sorted(d for d in articles["published"] if d)
+    parts = [f"Loaded {_plural(len(articles), 'article')}"]
+    if outlets:
+        parts.append(f"from {_plural(len(outlets), 'outlet')}")
+    if unknown:
+        parts.append(f"({unknown:,} with no outlet given)")
+    if dates:
+        span = dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}"
+        parts.append(f"published {span}")
+    sentence = " ".join(parts) + "."
+    if len(skipped):
+        counts = skipped["action"].value_counts().sort_index()
+        listed = ", ".join(f"{count} {action}" for action, count in counts.items())
+        sentence += f" Files or rows set aside or changed: {listed} (listed below)."
+    else:
+        sentence += " No file was skipped or repaired."
+    return sentence
+
+
+def claims_summary(claims: pd.DataFrame, articles: pd.DataFrame) -> str:
+    """One sentence on the claims found: figures, quotations, attributed share."""
+    figures = claims[claims["kind"] == "figure"]
+    quotes = claims[claims["kind"] == "quote"]
+    attributed = int((figures["source_type"] != "unattributed").sum())
+    sentence = (
+        f"{_plural(len(articles), 'article')} gave {_plural(len(figures), 'figure')} about "
+        f"people or bodies and {_plural(len(quotes), 'quotation')}."
+    )
+    if len(figures):
+        share = attributed / len(figures)
+        sentence += f" {attributed:,} of the figures ({share:.0%}) say who they came from."
+    return sentence
+
+
+def groups_summary(groups: pd.DataFrame) -> str:
+    """One sentence on how the claim groups fall: conflicts, agreements, singles."""
+    if groups.empty:
+        return "There are no claims to compare."
+    counts = groups["status"].value_counts()
+    shared = int((groups["n_articles"] > 1).sum())
+    conflicts = int(counts.drop(["agree", "single"], errors="ignore").sum())
+    return (
+        f"{_plural(len(groups), 'group')} of claims: {shared:,} made by more than one article, "
+        f"of which {conflicts:,} differ between articles; "
+        f"{int(counts.get('single', 0)):,} appear in one article only."
+    )
+
+
+def crosstab(table: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
+    """Counts of ``rows`` by ``columns`` with totals; empty table when there is nothing."""
+    if table.empty:
+        return pd.DataFrame()
+    return pd.crosstab(table[rows], table[columns], margins=True, margins_name="total")
