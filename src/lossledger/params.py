@@ -131,20 +131,25 @@ def _coerce(parameter: Parameter, value: Any, from_text: bool) -> Any:
 
 
 def validate(
-    values: Mapping[str, Any], *, from_text: frozenset[str] = frozenset()
+    values: Mapping[str, Any],
+    *,
+    from_text: frozenset[str] = frozenset(),
+    complete: bool = True,
 ) -> dict[str, Any]:
-    """Check ``values`` against :data:`PARAMETERS`; return every parameter, typed.
+    """Check ``values`` against :data:`PARAMETERS`; return them typed.
 
-    In: a mapping of names to values (missing names take their defaults);
-    ``from_text`` names the values that came from the command line as text.
-    Out: a complete dict of typed values. Raises ParameterError naming the first
-    unknown name, wrong type, out-of-range value or missing path.
+    In: a mapping of names to values; ``from_text`` names the values that came
+    from the command line as text; ``complete`` fills in (and checks) the
+    defaults of the names not given, as a run needs, where a notebook checks
+    only the parameters it was given.
+    Out: a dict of typed values. Raises ParameterError naming the first unknown
+    name, wrong type, out-of-range value or missing path.
     """
     unknown = sorted(set(values) - set(PARAMETERS))
     if unknown:
         known = ", ".join(PARAMETERS)
         raise ParameterError(unknown[0], f"unknown parameter (known: {known})")
-    checked = defaults()
+    checked = defaults() if complete else {}
     for name, value in values.items():
         parameter = PARAMETERS[name]
         typed = _coerce(parameter, value, name in from_text)
@@ -153,8 +158,8 @@ def validate(
         if parameter.minimum is not None and typed < parameter.minimum:
             raise ParameterError(name, f"must be at least {parameter.minimum}, got {typed}")
         checked[name] = typed
-    for name, parameter in PARAMETERS.items():
-        _check_path(parameter, checked[name])
+    for name, value in checked.items():
+        _check_path(PARAMETERS[name], value)
     return checked
 
 

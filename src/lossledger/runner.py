@@ -19,6 +19,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ NOTEBOOKS: tuple[str, ...] = (
 )
 MANIFEST = "manifest.json"
 KERNEL_NAME = "python3"
+# Tags papermill gives the cells it adds to an executed notebook.
+PAPERMILL_TAGS = frozenset({"injected-parameters", "papermill-error-cell-tag"})
 # Packages whose versions go into the manifest, so a result can be reproduced.
 RECORDED_PACKAGES: tuple[str, ...] = (
     "lossledger",
@@ -215,10 +218,30 @@ def export_html(executed: Path, html_dir: Path) -> list[Path]:
     return written
 
 
-def _failed_cell(error: Exception) -> dict[str, Any]:
-    """What papermill says about the failing cell, in plain keys."""
+def _failed_cell(error: Exception, executed: Path) -> dict[str, Any]:
+    """Where and why a notebook failed, in plain keys.
+
+    ``cell`` counts from 1 over the cells of the notebook as written (the cells
+    papermill adds to the executed copy are not counted), as JupyterLab shows
+    them; ``source`` is the first line of that cell.
+    """
+    import nbformat
+
+    found: dict[str, Any] = {"cell": None, "source": ""}
+    if executed.is_file():
+        notebook = nbformat.read(executed, as_version=4)
+        own_cells = [
+            cell
+            for cell in notebook.cells
+            if not PAPERMILL_TAGS.intersection(cell.metadata.get("tags", []))
+        ]
+        for number, cell in enumerate(own_cells, start=1):
+            if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+                first_line = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+                found = {"cell": number, "source": first_line[:120]}
+                break
     return {
-        "cell": getattr(error, "cell_index", None),
+        **found,
         "execution_count": getattr(error, "exec_count", None),
         "ename": getattr(error, "ename", type(error).__name__),
         "evalue": str(getattr(error, "evalue", error)),
@@ -297,30 +320,36 @@ def run(
         _write_manifest(folder, manifest)
         began = time.perf_counter()
         try:
-            papermill.execute_notebook(
-                str(source),
-                str(executed),
-                parameters=given,
-                kernel_name=KERNEL_NAME,
-                cwd=str(source.parent),
-                progress_bar=show_progress,
-                log_output=False,
-            )
+            with tempfile.TemporaryDirectory(prefix="lossledger-kernel-") as sockets:
+                papermill.execute_notebook(
+                    str(source),
+                    str(executed),
+                    parameters=given,
+                    kernel_name=KERNEL_NAME,
+                    cwd=str(source.parent),
+                    progress_bar=show_progress,
+                    log_output=False,
+                    config=_kernel_config(Path(sockets)),
+                )
         except Exception as error:  # any failure: record it, keep the evidence, stop
             result.seconds = round(time.perf_counter() - began, 2)
             result.finished, result.status = _now(), "failed"
-            result.error = _failed_cell(error)
+            result.error = _failed_cell(error, executed)
             manifest.update(status="failed", finished=_now())
             _write_manifest(folder, manifest)
             if executed.is_file():
                 _try_export(executed, folder / "html", log)
-            where = f"cell {result.error['cell']}" if result.error["cell"] is not None else ""
+            where = (
+                f"cell {result.error['cell']} ({result.error['source']})"
+                if result.error["cell"] is not None
+                else "start"
+            )
             log(
                 f"[{position}/{len(results)}] {result.name} FAILED {where} after "
                 f"{result.seconds:.1f} s: {result.error['ename']}: {result.error['evalue']}"
             )
             raise NotebookFailedError(
-                f"notebook {result.name} failed at {where or 'start'}: "
+                f"notebook {result.name} failed at {where}: "
                 f"{result.error['ename']}: {result.error['evalue']} "
                 f"(executed copy kept at {executed})"
             ) from error
@@ -333,6 +362,17 @@ def run(
     manifest.update(status="ok", finished=_now())
     _write_manifest(folder, manifest)
     return folder
+
+
+def _kernel_config(sockets: Path) -> Any:
+    """Talk to the kernel over local IPC sockets in a private folder, not over TCP.
+
+    Local sockets keep the kernel unreachable from the network, and the kernel
+    then has no reason to warn about unencrypted TCP in every run's log.
+    """
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
 
 
 def _try_export(executed: Path, html_dir: Path, log: Callable[[str], None]) -> None:

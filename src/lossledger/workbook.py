@@ -55,7 +55,7 @@ def open_run(run_dir: str = INTERACTIVE_RUN_DIR, **parameters: Any) -> RunFolder
     Out: the RunFolder. Raises ParameterError naming a bad parameter, before the
     notebook does any work.
     """
-    validate(parameters)
+    validate(parameters, complete=False)
     folder = RunFolder(resolve(run_dir or INTERACTIVE_RUN_DIR))
     folder.tables.mkdir(parents=True, exist_ok=True)
     folder.figures.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,130 @@
+"""The runner: refused input writes nothing; a failing notebook is named with its cell."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lossledger.runner import NOTEBOOKS, RunError, new_run_id, select_notebooks
+from tests.conftest import REPO, SEED_ARTICLES, write
+
+
+def lossledger(*arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the ``lossledger`` command as a user would, in a child process."""
+    return subprocess.run(
+        [sys.executable, "-m", "lossledger", *arguments],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        (["-p", "nonsense", "1"], "nonsense"),
+        (["-p", "top_n", "ten"], "top_n"),
+        (["-p", "max_file_mb", "-3"], "max_file_mb"),
+        (["--articles", "/no/such/folder"], "articles"),
+        (["-p", "reference", "/no/such/file.csv"], "reference"),
+    ],
+)
+def test_refused_parameters_write_nothing(tmp_path: Path, arguments: list[str], named: str) -> None:
+    out = tmp_path / "out"
+    result = lossledger("run", "--out", str(out), *arguments)
+    assert result.returncode == 2
+    assert named in result.stderr
+    assert not out.exists()
+
+
+def test_empty_articles_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "articles").mkdir()
+    out = tmp_path / "out"
+    result = lossledger("run", "--out", str(out), "--articles", str(tmp_path / "articles"))
+    assert result.returncode == 2
+    assert "holds no article files" in result.stderr
+    assert not out.exists()
+
+
+def test_params_file_with_unknown_name_is_refused(tmp_path: Path) -> None:
+    params = write(tmp_path, "params.yaml", "articles: data/articles\ncolour: blue\n")
+    result = lossledger("run", "--out", str(tmp_path / "out"), "--params", str(params))
+    assert result.returncode == 2
+    assert "colour" in result.stderr
+
+
+def test_partial_rerun_without_an_earlier_run_is_refused(tmp_path: Path) -> None:
+    result = lossledger("run", "--out", str(tmp_path / "out"), "--only", "03_compare_outlets")
+    assert result.returncode == 2
+    assert "holds no run" in result.stderr
+
+
+def test_failing_notebook_is_named_with_its_cell_and_kept(tmp_path: Path) -> None:
+    """A copy of the project whose first notebook raises after its validation call."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    broken = root / "notebooks" / "01_load_articles.ipynb"
+    notebook = nbformat.read(broken, as_version=4)
+    notebook.cells.insert(3, nbformat.v4.new_code_cell('raise RuntimeError("deliberate fault")'))
+    nbformat.write(notebook, broken)
+    out = tmp_path / "out"
+
+    result = lossledger(
+        "run",
+        "--out",
+        str(out),
+        "--articles",
+        str(SEED_ARTICLES),
+        "-p",
+        "reference",
+        "",
+        env={"LOSSLEDGER_ROOT": str(root)},
+    )
+
+    assert result.returncode == 1, result.stderr
+    assert "01_load_articles" in result.stderr
+    # Cell 4 as the notebook is written: title, parameters, validation call, the fault.
+    assert 'cell 4 (raise RuntimeError("deliberate fault"))' in result.stderr
+    assert "deliberate fault" in result.stderr
+    (run_folder,) = list(out.iterdir())
+    manifest = json.loads((run_folder / "manifest.json").read_text())
+    assert manifest["status"] == "failed"
+    first, *rest = manifest["notebooks"]
+    assert first["status"] == "failed" and first["error"]["cell"] == 4
+    assert all(n["status"] == "pending" for n in rest)
+    executed = nbformat.read(run_folder / "executed" / "01_load_articles.ipynb", as_version=4)
+    errors = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
+    assert any(o.get("ename") == "RuntimeError" for o in errors)
+    assert not (run_folder / "executed" / "02_extract_claims.ipynb").exists()
+
+
+def test_select_notebooks() -> None:
+    assert select_notebooks() == list(NOTEBOOKS)
+    assert select_notebooks(only=["compare_outlets"]) == ["03_compare_outlets"]
+    assert select_notebooks(start_from="03_compare_outlets") == list(NOTEBOOKS[2:])
+    assert select_notebooks(only=["notebooks/02_extract_claims.ipynb"]) == ["02_extract_claims"]
+    with pytest.raises(RunError, match="no notebook named"):
+        select_notebooks(only=["05_nothing"])
+    with pytest.raises(RunError, match="not both"):
+        select_notebooks(only=["01_load_articles"], start_from="02_extract_claims")
+
+
+def test_run_ids_sort_by_time_and_are_never_reused(tmp_path: Path) -> None:
+    moment = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    first = new_run_id(tmp_path, moment)
+    (tmp_path / first).mkdir()
+    second = new_run_id(tmp_path, moment)
+    (tmp_path / second).mkdir()
+    later = new_run_id(tmp_path, datetime(2026, 1, 2, 3, 4, 6, tzinfo=UTC))
+    assert len({first, second, later}) == 3
+    assert sorted([later, second, first]) == [first, second, later]
