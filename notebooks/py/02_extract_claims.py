@@ -27,9 +27,8 @@ top_n: int = 25  # rows shown in a notebook's tables; the full tables go to tabl
 run_dir: str = "outputs/lab"  # run folder to read from and write to (the runner sets it)
 
 # %%
-from lossledger.claims import extract_claims
-
 from lossledger import workbook
+from lossledger.claims import extract_claims
 from lossledger.schema import ARTICLE_COLUMNS
 
 run = workbook.open_run(run_dir, top_n=top_n)

@@ -26,9 +26,8 @@ top_n: int = 25  # rows shown in a notebook's tables; the full tables go to tabl
 run_dir: str = "outputs/lab"  # run folder to read from and write to (the runner sets it)
 
 # %%
-from lossledger.align import align_claims, conflict_pairs, outlet_grid, staleness
-
 from lossledger import plots, workbook
+from lossledger.align import align_claims, conflict_pairs, outlet_grid, staleness
 from lossledger.schema import CLAIM_COLUMNS
 
 run = workbook.open_run(run_dir, top_n=top_n)
@@ -56,6 +55,7 @@ workbook.head(groups, ["status", "kind", "metric", "party", "n_articles", "detai
 grid = outlet_grid(groups, claims)
 figure = plots.outlet_agreement(grid)
 plots.save_figure(figure, run.figures, "outlet_agreement")
+figure
 
 # %% [markdown]
 # ## The conflicts, sentence by sentence

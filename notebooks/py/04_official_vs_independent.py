@@ -32,9 +32,8 @@ top_n: int = 25  # rows shown in a notebook's tables; the full tables go to tabl
 run_dir: str = "outputs/lab"  # run folder to read from and write to (the runner sets it)
 
 # %%
-from lossledger.estimates import compare_estimates, findings, gap_summary
-
 from lossledger import plots, workbook
+from lossledger.estimates import compare_estimates, findings, gap_summary
 from lossledger.schema import CLAIM_COLUMNS
 
 run = workbook.open_run(run_dir, reference=reference, top_n=top_n)
@@ -74,6 +73,7 @@ gaps
 # %%
 figure = plots.official_vs_independent(estimates)
 plots.save_figure(figure, run.figures, "official_vs_independent")
+figure
 
 # %% [markdown]
 # ## Over time
@@ -83,6 +83,7 @@ plots.save_figure(figure, run.figures, "official_vs_independent")
 # %%
 figure = plots.estimates_timeline(estimates)
 plots.save_figure(figure, run.figures, "estimates_timeline")
+figure
 
 # %% [markdown]
 # ## Findings
