@@ -125,3 +125,38 @@ def test_same_input_gives_byte_identical_tables_and_figures(
     for sub in ("tables", "figures"):
         for path in sorted((first / sub).iterdir()):
             assert (again / sub / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def _readme_findings() -> str:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## What the workbook finds")
+    return readme[start : readme.index("\n## ", start + 1)]
+
+
+def test_readme_findings_match_what_the_workbook_computes(seed_run: tuple[Path, str]) -> None:
+    """Each ratio, age and figure the README leads with is in the run's own tables."""
+    from lossledger.estimates import compare_estimates, findings
+    from lossledger.schema import CLAIM_COLUMNS
+    from lossledger.tables import read_table
+
+    tables = _folder(seed_run) / "tables"
+    claims = read_table(tables / "claims.csv", CLAIM_COLUMNS)
+    computed = " ".join(findings(compare_estimates(claims, None)))
+    with_reference = " ".join(pd.read_csv(tables / "gap_summary.csv")["gap_note"])
+    section = _readme_findings()
+
+    # Ratios: "at least 18.5 times" from the articles alone; the rest with the reference file.
+    assert "18.5" in section and "18.5" in computed
+    for ratio in ("46.3", "54.7", "3.0"):
+        assert ratio in section and ratio in with_reference, ratio
+
+    groups = pd.read_csv(tables / "claim_groups.csv", keep_default_na=False)
+    statuses = dict(zip(groups["text"], groups["status"], strict=False))
+    assert "source_differs" in set(groups["status"])
+    assert statuses.get("4,812") == "agree"
+    assert (groups["status"] == "bound_differs").any()
+
+    ages = pd.read_csv(tables / "staleness.csv", keep_default_na=False)
+    fewer = ages[ages["text"] == "fewer than 6,000"]
+    assert "33 months" in section
+    assert set(fewer["age_months"]) == {33}
