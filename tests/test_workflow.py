@@ -19,7 +19,21 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def seed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("runs")
-    result = lossledger("run", "--out", str(out), "--articles", str(SEED_ARTICLES))
+    # A broken `python3` kernelspec first on JUPYTER_PATH, as a stray user setting might be:
+    # the runner must still run every notebook with the project's own Python.
+    stray = tmp_path_factory.mktemp("stray-jupyter")
+    (stray / "kernels" / "python3").mkdir(parents=True)
+    (stray / "kernels" / "python3" / "kernel.json").write_text(
+        json.dumps({"argv": ["/bin/false", "{connection_file}"], "display_name": "stray"})
+    )
+    result = lossledger(
+        "run",
+        "--out",
+        str(out),
+        "--articles",
+        str(SEED_ARTICLES),
+        env={"JUPYTER_PATH": str(stray)},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return out, result.stdout
 

@@ -12,6 +12,7 @@ a new folder from a copy of the run it builds on.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -21,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -320,7 +321,10 @@ def run(
         _write_manifest(folder, manifest)
         began = time.perf_counter()
         try:
-            with tempfile.TemporaryDirectory(prefix="lossledger-kernel-") as sockets:
+            with (
+                tempfile.TemporaryDirectory(prefix="lossledger-kernel-") as sockets,
+                _project_kernel(Path(sockets)),
+            ):
                 papermill.execute_notebook(
                     str(source),
                     str(executed),
@@ -362,6 +366,33 @@ def run(
     manifest.update(status="ok", finished=_now())
     _write_manifest(folder, manifest)
     return folder
+
+
+@contextlib.contextmanager
+def _project_kernel(folder: Path) -> Iterator[None]:
+    """Make the ``python3`` kernel this process's own Python while a notebook runs.
+
+    A ``python3`` kernelspec in the user's Jupyter folders could point at another
+    Python without the project installed; a spec of our own, first on
+    ``JUPYTER_PATH``, makes sure every notebook runs in the project's environment.
+    """
+    spec_dir = folder / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True)
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (lossledger)",
+        "language": "python",
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    previous = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(folder), previous]))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = previous
 
 
 def _kernel_config(sockets: Path) -> Any:
