@@ -1,0 +1,940 @@
+"""Who asserts a figure or a quotation: ``source``, ``source_type``, ``source_side``, ``origin``.
+
+What goes in: an article's text, its sentences (:mod:`lossledger.sentences`) and the
+quotations in it. What comes out: an :class:`ArticleAttribution` that answers, for any
+offset in the text, who the article says asserts what is written there
+(:meth:`ArticleAttribution.speaker_at`), and for each quotation who said it
+(:meth:`ArticleAttribution.quote_speaker`).
+
+How a speaker is found, in the order a reader would look:
+
+1. Inside a direct quotation, the quotation's speaker.
+2. A frame in the same sentence (frames inside quotations are the speaker's words,
+   not the article's, and are ignored):
+   - "X said/told NBC/announced on Facebook (that) ..." (speaker before the verb; a
+     parenthetical such as ", writing on Facebook," or ", a spokeswoman for the
+     ministry," may sit between them);
+   - "..., confirmed officials in Kyiv on Sunday" and "”, said the ministry" (inverted);
+   - "according to X", "citing X", "figures from X";
+   - "independent estimates place ...", "reports suggest ..." (the source is the
+     subject of a verb of showing or estimating; accepted only when the subject's
+     head is a source word from sources.yaml, so "the figures suggest" is not a source).
+   Content after a verb ("X said that ...") belongs to that frame; content before a
+   frame that closes the sentence ("..., officials said.") belongs to it; otherwise the
+   nearest frame wins. Negated frames ("has not confirmed") attribute nothing, and a
+   passive ("were reported") is not a frame.
+3. Pronouns ("he said", "it estimated", "they reported") resolve to the last named
+   speaker that fits, within the sentence and the two before it: a person for he/she,
+   an organisation, country or earlier frame's subject for it/they.
+4. Carry-over: a sentence with no frame and no quotation, directly after a sentence of
+   the same paragraph whose figures had a speaker, continues that report ("According
+   to the media reports, ... . Russia plans to return 6,000 ..."). One hop only.
+
+Normalisation: titles are dropped ("Ukrainian Defence Minister Rustem Umerov" ->
+"Rustem Umerov"), spelling variants merge through sources.yaml ("Zelenskyy" ->
+"Volodymyr Zelensky"), a surname alone maps to the full name seen earlier in the
+article, descriptors go ("the Russian website Mediazona" -> "Mediazona"), and a
+definite source without a side ("the media reports") takes the side of the source of
+the same type named in the two sentences before it ("Russian news outlets").
+
+Type and side: a known entity decides both; otherwise the leftmost role word decides
+the type (official / independent / media, see sources.yaml) and a party name or place
+inside the phrase decides the side ("officials in Kyiv" -> Ukraine). Independent
+sources are ``third-party``. A country or capital named as speaker ("Russia stated",
+"Moscow said") is an official source of that party. An unknown named organisation or
+person with no title is ``independent`` with no side.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
+
+from lossledger.sentences import (
+    QuoteSpan,
+    Sentence,
+    load_lexicon,
+    phrase_pattern,
+    trie_alternation,
+)
+
+PRONOUNS_PERSON = frozenset({"he", "she"})
+PRONOUNS_THING = frozenset({"it", "they"})
+# Words that end a speaker phrase when scanning back from a reporting verb.
+_BOUNDARY_WORDS = frozenset(
+    {
+        "that", "which", "who", "whom", "whose", "when", "while", "as", "after", "but",
+        "because", "since", "although", "though", "if", "where", "whereas", "so", "than",
+        "or", "nor", "neither", "either", "said", "says", "told", "whether", "before",
+        "until", "once", "also", "however", "meanwhile", "yet", "then", "what", "how",
+        "why", "despite", "amid", "with", "without", "by", "to", "into", "onto", "over",
+        "under", "about", "between", "among", "against", "during", "through",
+    }
+)  # fmt: skip
+_LEADING_JUNK = frozenset(
+    {"however", "but", "and", "also", "meanwhile", "separately", "moreover", "still",
+     "yet", "now", "then", "so", "and the", "in", "on", "at", "after", "when", "while",
+     "as", "since", "although", "though", "if", "because", "before", "once"}
+)  # fmt: skip
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "some", "several", "many", "multiple", "various", "other", "two",
+     "three", "both", "all", "most", "local", "its", "his", "her", "their", "one", "these",
+     "those", "this", "that"}
+)  # fmt: skip
+_PARENTHETICAL_START = re.compile(
+    r"^\s*(?:[a-z]+ing\b|quoted|in\b|on\b|for\b|a\b|an\b|the\b|who\b|citing|"
+    r"according|addressing|answering|responding|asked|interviewed|told\b|at\b|via\b|"
+    r"himself|herself|itself|[A-Z][\w’'-]*,\s+a\b)",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[^\W\d_][\w’'.\-&/]*|\d[\w,.\-]*|[^\w\s]", re.UNICODE)
+_PREPOSITIONS = frozenset({"in", "on", "at", "from", "of", "for", "to", "by", "with", "into"})
+_PASSIVE = frozenset({"was", "were", "been", "being", "is", "are", "be"})
+_CAPITALISED = re.compile(r"^[A-ZÀ-ÖØ-Þ\u0400-\u042f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A normalised source: display ``name``, ``type`` (official/independent/media),
+    ``side`` (a party, ``third-party`` or ''), and whether it is a person."""
+
+    name: str
+    type: str
+    side: str
+    person: bool = False
+
+
+@dataclass(slots=True)
+class Frame:
+    """A speaker phrase tied to a reporting verb; offsets are into the article text."""
+
+    np_start: int
+    np_end: int
+    verb_start: int
+    verb_end: int
+    scope: str  # after | before | both
+    how: str  # verb | inverted | according | subject
+    raw: str
+    negated: bool = False
+    origin_spec: tuple[int, int, str] | None = None  # where to look for the channel
+    appositive: str = ""
+    speaker: Speaker | None = None
+    _origin: str | None = None
+
+    def origin_in(self, text: str) -> str:
+        """The channel ("told NBC", "on Facebook"), read on first use: most frames never
+        end up credited with a claim, so most never pay for it."""
+        if self._origin is None:
+            self._origin = ""
+            if self.origin_spec is not None:
+                start, end, parenthetical = self.origin_spec
+                self._origin = _origin_near(text, start, end) or (
+                    _origin_near(parenthetical, 0, len(parenthetical)) if parenthetical else ""
+                )
+        return self._origin
+
+
+@dataclass(slots=True)
+class Attribution:
+    """What :meth:`ArticleAttribution.speaker_at` returns."""
+
+    speaker: Speaker | None
+    origin: str = ""
+    how: str = ""  # quote | frame | carried | ''
+    frame: Frame | None = None
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    verbs: frozenset[str]
+    subject_verbs: frozenset[str]
+    verb_re: re.Pattern
+    inverted_re: re.Pattern
+    according_re: re.Pattern
+    negators: frozenset[str]
+    auxiliaries: frozenset[str]
+    channel_re: re.Pattern
+    origin_re: re.Pattern
+    entity_re: re.Pattern
+    entities: dict[str, dict]
+    variant_to_entity: dict[str, str]
+    role_re: re.Pattern
+    role_type: dict[str, str]
+    role_star: list[tuple[str, str]]
+    titles: frozenset[str]
+    person_roles: frozenset[str]
+    title_re: re.Pattern
+    descriptor_re: re.Pattern
+    party_re: re.Pattern
+    party_of: dict[str, str]
+    party_names: frozenset[str]
+    third_party: str
+
+
+def _norm_quote(s: str) -> str:
+    return s.replace("’", "'").replace("‘", "'")
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    verbs_y = load_lexicon("reporting_verbs")
+    sources_y = load_lexicon("sources")
+    parties_y = load_lexicon("parties")
+    verbs = frozenset(str(v).lower() for v in verbs_y.get("verbs") or [] if " " not in str(v))
+    subject = frozenset(str(v).lower() for v in verbs_y.get("subject_verbs") or [])
+    inverted = [str(v) for v in verbs_y.get("inverted") or []]
+
+    entities: dict[str, dict] = {}
+    variant_to_entity: dict[str, str] = {}
+    for name, entry in (sources_y.get("entities") or {}).items():
+        entry = dict(entry or {})
+        entities[str(name)] = entry
+        for variant in [name, *(entry.get("variants") or [])]:
+            variant_to_entity.setdefault(_norm_quote(str(variant)), str(name))
+    entity_alt = trie_alternation(list(variant_to_entity))
+    role_type: dict[str, str] = {}
+    role_star: list[tuple[str, str]] = []
+    for rtype in ("official", "independent", "media"):
+        for word in (sources_y.get("roles") or {}).get(rtype) or []:
+            word = str(word).lower()
+            if word.endswith("*"):
+                role_star.append((word[:-1], rtype))
+            role_type.setdefault(word.rstrip("*"), rtype)
+    role_words = [w + "*" if (w, t) in role_star else w for w, t in role_type.items()]
+    role_words += [w + "*" for w, _ in role_star]
+
+    party_of: dict[str, str] = {}
+    for party, entry in (parties_y.get("parties") or {}).items():
+        for word in [*(entry or {}).get("names", []), *(entry or {}).get("places", [])]:
+            party_of.setdefault(_norm_quote(str(word)), str(party))
+    party_alt = trie_alternation(list(party_of))
+    titles = [str(t) for t in sources_y.get("titles") or []]
+    channels = [str(c) for c in verbs_y.get("channels") or []]
+    return _Lexicon(
+        verbs=verbs,
+        subject_verbs=subject,
+        verb_re=phrase_pattern(sorted(verbs | subject)),
+        inverted_re=re.compile(
+            r"(?:,|[”\"])\s*(?P<verb>"
+            + "|".join(re.escape(v) for v in sorted(inverted, key=len, reverse=True))
+            + r")\s+(?=[A-Z\"“]|the\b|a\b|an\b|local\b|officials\b|authorities\b|"
+            r"police\b|rescuers\b|doctors\b|witnesses\b|residents\b|state\b|researchers\b)",
+        ),
+        according_re=phrase_pattern(list(verbs_y.get("according") or [])),
+        negators=frozenset(str(n).lower() for n in verbs_y.get("negators") or []),
+        auxiliaries=frozenset(str(a).lower() for a in verbs_y.get("auxiliaries") or []),
+        channel_re=re.compile(
+            r"\b(?:on|via|in a post on|in a message on|in a video on)\s+"
+            r"(?:his\s+|her\s+|its\s+|their\s+)?"
+            r"(?P<ch>"
+            + "|".join(re.escape(c) for c in sorted(channels, key=len, reverse=True))
+            + r")\b"
+        ),
+        origin_re=phrase_pattern(list(verbs_y.get("origin_phrases") or [])),
+        entity_re=re.compile(r"(?<![\w-])(?:" + entity_alt + r")(?![\w-])")
+        if entity_alt
+        else re.compile(r"(?!x)x"),
+        entities=entities,
+        variant_to_entity=variant_to_entity,
+        role_re=phrase_pattern(role_words),
+        role_type=role_type,
+        role_star=role_star,
+        titles=frozenset(t.rstrip(".").lower() for t in titles),
+        person_roles=frozenset(str(w).lower() for w in sources_y.get("person_roles") or []),
+        title_re=phrase_pattern(titles, flags=0),
+        descriptor_re=re.compile(
+            r"^(?:the\s+)?(?:[A-Z][\w’'-]*\s+){0,2}(?:[Ii]ndependent\s+|exiled\s+|state-run\s+|"
+            r"Britain-based\s+|UK-based\s+|US-based\s+)?(?:"
+            + "|".join(
+                re.escape(str(d))
+                for d in sorted(sources_y.get("descriptors") or [], key=len, reverse=True)
+            )
+            + r")\s+(?=[A-Z])"
+        ),
+        # "Houthi-run ministry", "Russian-installed officials": the party runs it.
+        party_re=re.compile(
+            r"(?<![\w-])(?:" + party_alt + r")(?![\w])"
+            r"(?!-(?!(?:run|controlled|installed|appointed|led|held)\b)\w)"
+        )
+        if party_alt
+        else re.compile(r"(?!x)x"),
+        party_of=party_of,
+        party_names=frozenset(party_of),
+        third_party=str(parties_y.get("third_party") or "third-party"),
+    )
+
+
+# --- parties -------------------------------------------------------------------------------
+
+
+def party_mentions(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """``(start, end, party)`` for every party name or place in ``text[start:end]``."""
+    lex = _lexicon()
+    end = len(text) if end is None else end
+    out = []
+    for m in lex.party_re.finditer(text, start, end):
+        party = lex.party_of.get(_norm_quote(" ".join(m.group().split())))
+        if party:
+            out.append((m.start(), m.end(), party))
+    return out
+
+
+def party_of(word: str) -> str:
+    """The party a single name or place belongs to ('' if none)."""
+    return _lexicon().party_of.get(_norm_quote(word.strip()), "")
+
+
+# --- classifying a speaker phrase ---------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def _role_type(phrase: str) -> str:
+    """Type of the leftmost role word in ``phrase`` ('' if none)."""
+    lex = _lexicon()
+    if re.match(r"\s*(?:the\s+)?independent\b", phrase, re.IGNORECASE):
+        return "independent"
+    m = lex.role_re.search(phrase)
+    if not m:
+        return ""
+    word = " ".join(m.group().lower().split())
+    if word in lex.role_type:
+        return lex.role_type[word]
+    for prefix, rtype in lex.role_star:
+        if word.startswith(prefix):
+            return rtype
+    return ""
+
+
+@lru_cache(maxsize=8192)
+def _clean_phrase(phrase: str) -> str:
+    phrase = " ".join(phrase.split()).strip(" ,;:.\"“”'‘’()")
+    words = phrase.split(" ")
+    while words and words[0].lower().strip(",") in _LEADING_JUNK:
+        words = words[1:]
+    phrase = " ".join(words)
+    return re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def _side_in(phrase: str) -> str:
+    for _, _, party in party_mentions(phrase):
+        return party
+    return ""
+
+
+@lru_cache(maxsize=8192)
+def _person_name(phrase: str) -> tuple[str, str]:
+    """Split "Ukrainian Defence Minister Rustem Umerov" into (name, title part)."""
+    lex = _lexicon()
+    words = phrase.split(" ")
+    name: list[str] = []
+    for word in reversed(words):
+        bare = word.rstrip(",.").replace("’s", "").replace("'s", "")
+        if (
+            _CAPITALISED.match(bare)
+            and bare.lower().rstrip(".") not in lex.titles
+            and _norm_quote(bare) not in lex.party_names
+            and not _role_type(bare)
+        ) or (name and bare.lower() in {"al", "bin", "van", "von", "de", "der", "ibn", "abu"}):
+            name.insert(0, word)
+        else:
+            break
+    title = " ".join(words[: len(words) - len(name)])
+    return " ".join(name), title
+
+
+class _Registry:
+    """Speakers named so far in one article (for surnames and pronouns)."""
+
+    def __init__(self) -> None:
+        self.by_surname: dict[str, Speaker] = {}
+
+    def add(self, speaker: Speaker) -> None:
+        if speaker.person and " " in speaker.name:
+            self.by_surname.setdefault(speaker.name.split(" ")[-1], speaker)
+
+    def surname(self, word: str) -> Speaker | None:
+        return self.by_surname.get(word)
+
+
+def classify(
+    phrase: str, appositive: str = "", registry: _Registry | None = None
+) -> Speaker | None:
+    """Normalise a speaker phrase into a :class:`Speaker` (None if it names no one)."""
+    lex = _lexicon()
+    cleaned = _clean_phrase(_norm_quote(phrase))
+    if not cleaned or cleaned.lower() in _DETERMINERS:
+        return None
+    registry = registry or _Registry()
+    entity = lex.entity_re.search(cleaned)
+    if entity:
+        canonical = lex.variant_to_entity.get(" ".join(entity.group().split()), "")
+        info = lex.entities.get(canonical, {})
+        person = bool(info.get("person"))
+        stripped = lex.descriptor_re.sub("", cleaned)
+        exact = _norm_quote(re.sub(r"^(?:the|a|an)\s+", "", stripped, flags=re.I)) in (
+            lex.variant_to_entity
+        )
+        # "UN spokesperson", "Mediazona and the BBC's Russian service": the entity is part
+        # of the phrase, so the phrase stays; a bare variant ("IOM") becomes the canonical.
+        name = canonical if (person or exact) else stripped
+        side = str(info.get("side") or "")
+        stype = str(info.get("type") or "independent")
+        return Speaker(name, stype, lex.third_party if stype == "independent" else side, person)
+
+    stripped = lex.descriptor_re.sub("", cleaned)
+    name, title = _person_name(stripped)
+    role = _role_type(stripped) or _role_type(appositive)
+    if name and (title or " " in name or registry.surname(name)):
+        known = registry.surname(name.split(" ")[-1])
+        if known and (" " not in name or known.name.endswith(name)):
+            return known
+        side = _side_in(title) or _side_in(appositive)
+        stype = _role_type(title) or _role_type(appositive) or "independent"
+        in_appositive = lex.entity_re.search(appositive) if appositive else None
+        if in_appositive and not side:
+            info = lex.entities.get(lex.variant_to_entity.get(in_appositive.group(), ""), {})
+            side = str(info.get("side") or "")
+        if stype == "independent":
+            side = lex.third_party
+        speaker = Speaker(name, stype, side, True)
+        registry.add(speaker)
+        return speaker
+    # A country or capital as speaker: "Russia stated", "Moscow said".
+    if _norm_quote(stripped) in lex.party_names and not re.match(r"^[A-Z][a-z]+ian$", stripped):
+        return Speaker(stripped, "official", lex.party_of[_norm_quote(stripped)], False)
+    if role:
+        side = lex.third_party if role == "independent" else _side_in(stripped)
+        if role != "independent" and not side:
+            side = _side_in(appositive)
+        head = re.split(r"\s+(?:in|of|for|at|from|with)\s+", stripped)[0].split(" ")[-1]
+        return Speaker(stripped, role, side, head.lower() in lex.person_roles)
+    if _CAPITALISED.match(stripped) and not _side_in(stripped):
+        return Speaker(stripped, "independent", lex.third_party, False)
+    return None
+
+
+# --- finding frames -----------------------------------------------------------------------------
+
+
+def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(*m.span(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+
+
+def _is_word(tok: str) -> bool:
+    return bool(tok) and (tok[0].isalpha() or tok[0] in "'’")
+
+
+_NAME_SEGMENT = re.compile(
+    r"^\s*[A-Z][\w’'.&-]*(?:\s+(?:[A-Z][\w’'.&-]*|al-[\w-]+|bin|of|the)){0,4}\s*$"
+)
+
+
+def _np_backward(
+    text: str,
+    s_start: int,
+    verb_start: int,
+    sentence_tokens: list[tuple[int, int, str]] | None = None,
+) -> tuple[int, int, bool, str, bool] | None:
+    """Scan back from a verb: (np_start, np_end, negated, parenthetical, passive) or None.
+
+    ``parenthetical`` is a comma-enclosed phrase next to the speaker: ", writing on
+    Facebook," (an origin) or "The mayor of Derna, <name>," (a role for the name).
+    """
+    lex = _lexicon()
+    # A speaker phrase and its parenthetical are at most ~30 words: look no further back.
+    if sentence_tokens is not None:
+        toks = sentence_tokens[: bisect.bisect_left(sentence_tokens, (verb_start, -1, ""))]
+        toks = toks[-60:]
+    else:
+        toks = _tokens(text, max(s_start, verb_start - 240), verb_start)
+    i = len(toks) - 1
+    negated = passive = False
+    first_aux = True
+    while i >= 0:
+        tok = toks[i][2].lower()
+        if tok in lex.negators or tok in ("not", "n't", "never", "no"):
+            negated = True
+        elif tok in lex.auxiliaries or (tok.endswith("ly") and tok.isalpha() and tok.islower()):
+            if first_aux and tok in _PASSIVE:
+                passive = True
+        elif i >= 1 and toks[i - 1][2].lower() == "on" and tok.capitalize() in _WEEKDAYS:
+            i -= 1
+        else:
+            break
+        first_aux = False
+        i -= 1
+    parenthetical = ""
+    if i >= 0 and toks[i][2] == ",":
+        # ", writing on Facebook," or ", a spokeswoman for the ministry," before the verb.
+        j = i - 1
+        while j >= 0 and toks[j][2] not in (",", ";", ":", "“", "”", '"') and i - j < 16:
+            j -= 1
+        if j < 0 or toks[j][2] != ",":
+            return None
+        segment = text[toks[j][1] : toks[i][0]]
+        if _NAME_SEGMENT.match(segment) and not party_of(segment):
+            # "The UN's migration agency, IOM, said": the name is the speaker.
+            before = text[s_start : toks[j][0]]
+            k = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
+            role = before[k + 1 :].strip()
+            return toks[j + 1][0], toks[i - 1][1], negated, role, passive
+        if not _PARENTHETICAL_START.match(segment):
+            return None
+        parenthetical = segment.strip()
+        i = j - 1
+    if i >= 0 and toks[i][2] == ")":
+        # "Doctors Without Borders (MSF) said": step over the bracketed acronym.
+        j = i - 1
+        while j >= 0 and toks[j][2] != "(" and i - j < 6:
+            j -= 1
+        if j >= 0 and toks[j][2] == "(":
+            i = j - 1
+    end_i = i
+    count = 0
+    while i >= 0 and count < 14:
+        tok = toks[i][2]
+        low = tok.lower()
+        # A capitalised "Without" inside a name is no boundary; a sentence's first word is.
+        if (
+            not _is_word(tok)
+            or tok in _BOUNDARY_WORDS
+            or (low in _BOUNDARY_WORDS and toks[i][0] == s_start)
+        ):
+            break
+        if low == "and":
+            before = toks[i - 1][2] if i >= 1 else ""
+            if not (_CAPITALISED.match(before) or _role_type(before)):
+                break
+        i -= 1
+        count += 1
+    if end_i < 0 or i == end_i:
+        return None
+    if toks[i + 1][2].lower() in _PREPOSITIONS:
+        return None  # "in a report published on Monday": no subject
+    if i >= 0 and toks[i][2].lower() in ("nor", "neither"):
+        negated = True  # "neither Moscow nor Kyiv has disclosed"
+    if i >= 0 and toks[i][2] == "," and not parenthetical:
+        # "The mayor of Derna, Abdulmenam al-Ghaithi, told ...": a role before the name.
+        before = text[s_start : toks[i][0]]
+        k = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
+        if _role_type(before[k + 1 :]):
+            parenthetical = before[k + 1 :].strip()
+    return toks[i + 1][0], toks[end_i][1], negated, parenthetical, passive
+
+
+def _aux_inside(phrase: str) -> bool:
+    """A subject phrase with a verb in it ("has not updated its count") is no subject."""
+    words = {w.lower() for w in phrase.split()}
+    return bool(words & {"has", "have", "had", "was", "were", "is", "are", "not", "its"})
+
+
+_ACCORDING_STOP = re.compile(r"[,;:.!?\"“”()]|\s+(?:that|which|who|on|last|this|earlier)\s")
+_NAMED_AFTER = re.compile(r",\s+((?:[A-Z][\w’'-]+\s?){2,4})(?=[,.;]|$)")
+_ORIGIN_PARENTHETICAL = re.compile(r"(?i)[a-z]+ing\b|in\b|on\b|at\b")
+_APPOSITIVE_AFTER = re.compile(r",\s+(an?\s+[^,.;]+)")
+_REPORTS_AFTER = re.compile(r"\s*(?:that\b|:|[“\"])")
+_THAT = re.compile(r"\bthat\b")
+# What may follow a verb that closes its sentence: "..., officials said on Sunday."
+_CLOSING_FRAME = re.compile(
+    r"(?:\s+(?:on|in|at|to|via|last|this|late|early|earlier)\b[^,;:.]*)?\s*"
+    r"(?:[.!?]\s*|,\s*(?:adding|citing|noting|according|while|as|saying)\b.*)?",
+    re.S,
+)
+_DEFINITE_SHORT = re.compile(r"(?i)the(?:\s+[a-z-]+){1,2}")
+_POSSESSIVE_START = re.compile(r"(?i)(?:its|their)\s")
+_DEFINITE_START = re.compile(r"(?i)the\s")
+_HE_SHE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+_WEEKDAYS = frozenset(
+    {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+)
+_NP_FORWARD_STOP = re.compile(
+    r"\s+(?:on|in|at|late|early|last|this|earlier|that|who|which|adding|citing|noting|"
+    r"according|yesterday|today|while|as|after|when|told|to|via|following)\b|[,;:.!?\"“”()]"
+)
+
+
+def _np_forward(text: str, start: int, end: int) -> tuple[int, int]:
+    """Speaker phrase after an inverted verb: up to a comma, a time or place phrase."""
+    pos = start
+    while True:
+        m = _NP_FORWARD_STOP.search(text, pos, end)
+        if not m:
+            return start, end
+        word = m.group().strip().lower()
+        # "officials in Kyiv": keep "in <Place>" when a capitalised place follows.
+        if word == "in" and re.match(r"\s+[A-Z]", text[m.end() : m.end() + 2]):
+            nxt = re.match(r"\s+([A-Z][\w’'-]*)", text[m.end() : m.end() + 40])
+            if nxt and nxt.group(1) not in _WEEKDAYS:
+                pos = m.end() + len(nxt.group(0))
+                continue
+        return start, m.start()
+
+
+def _origin_near(text: str, start: int, end: int) -> str:
+    """The channel of a statement named next to its speaker and verb ("told NBC")."""
+    lex = _lexicon()
+    window = text[start:end]
+    m = re.search(
+        r"\btold\s+((?:the\s+)?(?:[A-Z][\w’'.&-]*\s*){1,4}|reporters|journalists)", window
+    )
+    if m:
+        return "told " + " ".join(m.group(1).split()).removeprefix("the ").strip()
+    m = lex.channel_re.search(window)
+    if m:
+        return "on " + m.group("ch")
+    m = re.search(r"\bin an interview with\s+((?:the\s+)?(?:[A-Z][\w’'.&-]*\s*){1,4})", window)
+    if m:
+        return "interview with " + " ".join(m.group(1).split())
+    m = lex.origin_re.search(window)
+    return " ".join(m.group().split()) if m else ""
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) -> list[Frame]:
+    """All speaker frames of one sentence (offsets into ``text``), in text order.
+
+    ``quotes`` are the quotation spans (open, close) of the article; frames inside them
+    are skipped. Speakers are not classified yet (see :class:`ArticleAttribution`).
+    """
+    lex = _lexicon()
+    s_start, s_end = sentence.start, sentence.end
+    frames: list[Frame] = []
+    taken: list[tuple[int, int]] = []
+
+    for m in lex.according_re.finditer(text, s_start, s_end):
+        if _inside(m.start(), quotes):
+            continue
+        np_start = m.end()
+        while np_start < s_end and text[np_start].isspace():
+            np_start += 1
+        stop_m = _ACCORDING_STOP.search(text, np_start, s_end)
+        np_end = stop_m.start() if stop_m else s_end
+        if np_end - np_start < 2:
+            continue
+        scope = (
+            "after"
+            if m.start() - s_start < 3 or text[s_start : m.start()].strip() == ""
+            else "both"
+        )
+        frame = Frame(
+            np_start, np_end, m.start(), m.end(), scope, "according", text[np_start:np_end]
+        )
+        named = _NAMED_AFTER.match(text[np_end:s_end])
+        if named and _role_type(frame.raw):
+            # "according to Turkey's health minister, Fahrettin Koca": the name speaks.
+            frame.appositive = frame.raw
+            frame.np_start, frame.np_end = np_end + named.start(1), np_end + named.end(1)
+            frame.raw = named.group(1).strip()
+        frame.origin_spec = (m.start(), np_end, "")
+        frames.append(frame)
+        taken.append((m.start(), np_end))
+
+    verb_matches = list(lex.verb_re.finditer(text, s_start, s_end))
+    sentence_tokens: list[tuple[int, int, str]] | None = None
+    for k, m in enumerate(verb_matches):
+        if _inside(m.start(), quotes) or _inside(m.start(), taken):
+            continue
+        word = " ".join(m.group().lower().split())
+        nxt = verb_matches[k + 1] if k + 1 < len(verb_matches) else None
+        if nxt and text[m.end() : nxt.start()].strip() == "":
+            continue  # "estimates place", "reports suggest": the first word is a noun
+        if sentence_tokens is None:
+            sentence_tokens = _tokens(text, s_start, s_end)
+        found = _np_backward(text, s_start, m.start(), sentence_tokens)
+        if found is None:
+            continue
+        np_start, np_end, negated, parenthetical, passive = found
+        if passive:
+            continue
+        raw = text[np_start:np_end]
+        how = "verb"
+        if word not in lex.verbs:
+            # subject verbs need a source noun as subject: "independent estimates place"
+            if not (_role_type(raw) or lex.entity_re.search(raw)) or _aux_inside(raw):
+                continue
+            how = "subject"
+        frame = Frame(np_start, np_end, m.start(), m.end(), "after", how, raw, negated)
+        frame.scope = _scope_of(text, np_start, m.end(), s_start, s_end, quotes)
+        frame.origin_spec = (np_start, min(s_end, m.end() + 80), parenthetical)
+        if parenthetical and not _ORIGIN_PARENTHETICAL.match(parenthetical):
+            frame.appositive = parenthetical
+        frames.append(frame)
+
+    for m in lex.inverted_re.finditer(text, s_start, s_end):
+        verb_start, verb_end = m.start("verb"), m.end("verb")
+        if _inside(verb_start, quotes) or any(f.verb_start == verb_start for f in frames):
+            continue
+        np_from = verb_end
+        while np_from < s_end and text[np_from].isspace():
+            np_from += 1
+        np_start, np_end = _np_forward(text, np_from, s_end)
+        raw = text[np_start:np_end]
+        if not raw.strip() or raw.split()[0].lower() in ("that", "it", "he", "she", "they"):
+            continue
+        frame = Frame(np_start, np_end, verb_start, verb_end, "before", "inverted", raw)
+        frame.origin_spec = (verb_start, min(s_end, np_end + 60), "")
+        after = _APPOSITIVE_AFTER.match(text[np_end : min(s_end, np_end + 120)])
+        if after:
+            frame.appositive = after.group(1)
+        frames.append(frame)
+    frames.sort(key=lambda f: f.verb_start)
+    return frames
+
+
+def _scope_of(
+    text: str, np_start: int, verb_end: int, s_start: int, s_end: int, quotes: list[tuple[int, int]]
+) -> str:
+    """Does the frame report what follows it ("X said that ...") or what precedes it?"""
+    rest = text[verb_end:s_end]
+    if _REPORTS_AFTER.match(rest) or _THAT.search(rest, 0, 90):
+        return "after"
+    before = text[s_start:np_start].rstrip()
+    closes = _CLOSING_FRAME.fullmatch(rest)
+    if before and (before.endswith((",", "”", '"', "’")) or closes):
+        return "before" if closes else "both"
+    return "after"
+
+
+# --- the article ------------------------------------------------------------------------------
+
+
+@dataclass
+class ArticleAttribution:
+    """Speakers of one article, sentence by sentence (built by :func:`attribute_article`)."""
+
+    text: str
+    sentences: list[Sentence]
+    quotes: list[QuoteSpan]
+    frames: list[list[Frame]] = field(default_factory=list)
+    quote_speakers: dict[int, Attribution] = field(default_factory=dict)
+    carried: dict[int, Attribution] = field(default_factory=dict)
+
+    def _quote_at(self, pos: int) -> QuoteSpan | None:
+        for q in self.quotes:
+            if q.open < pos < q.close:
+                return q
+        return None
+
+    def quote_speaker(self, quote: QuoteSpan) -> Attribution:
+        """Who the article says spoke ``quote`` (speaker None if no one)."""
+        return self.quote_speakers.get(quote.open, Attribution(None))
+
+    def speaker_at(self, sentence_index: int, start: int, end: int) -> Attribution:
+        """Who asserts the expression at ``start:end`` of sentence ``sentence_index``."""
+        quote = self._quote_at(start)
+        if quote is not None:
+            found = self.quote_speaker(quote)
+            if found.speaker is not None:
+                return Attribution(found.speaker, found.origin, "quote")
+        frames = [f for f in self.frames[sentence_index] if f.speaker and not f.negated]
+        if frames:
+            frame = _best_frame(frames, start, end)
+            return Attribution(frame.speaker, frame.origin_in(self.text), "frame", frame)
+        return self.carried.get(sentence_index, Attribution(None))
+
+
+def _best_frame(frames: list[Frame], start: int, end: int) -> Frame:
+    def distance(f: Frame) -> int:
+        if f.np_start >= end:
+            return f.np_start - end
+        if f.verb_end <= start:
+            return start - f.verb_end
+        return 0
+
+    fitting = [
+        f
+        for f in frames
+        if (f.scope in ("after", "both") and f.verb_end <= start)
+        or (f.scope in ("before", "both") and min(f.np_start, f.verb_start) >= end)
+        or (f.how == "according" and f.scope == "after" and f.np_end <= start)
+    ]
+    return min(fitting or frames, key=distance)
+
+
+def _resolve_pronoun(
+    word: str,
+    sent_i: int,
+    pos: int,
+    att: ArticleAttribution,
+    people: list[tuple[int, int, Speaker]],
+) -> Speaker | None:
+    """Last fitting speaker within this sentence and the two before it."""
+    lo = att.sentences[max(0, sent_i - 2)].start
+    if word in PRONOUNS_PERSON:
+        cands = [(p, s) for p, _, s in people if lo <= p < pos and s.person]
+        return cands[-1][1] if cands else None
+    # it / they: an earlier frame's subject (even a negated one) in this sentence, else the
+    # first party named in this sentence before the pronoun, else earlier frames.
+    sentence = att.sentences[sent_i]
+    here = [
+        f for f in att.frames[sent_i] if f.speaker and not f.speaker.person and f.verb_end <= pos
+    ]
+    if here:
+        return here[-1].speaker
+    for start, end, party in party_mentions(att.text, sentence.start, pos):
+        name = re.sub(r"['’]s$", "", att.text[start:end])
+        if name and _CAPITALISED.match(name) and not name.endswith(("ian", "ians", "ese", "i")):
+            return Speaker(name, "official", party, False)
+    for k in range(sent_i - 1, max(-1, sent_i - 3), -1):
+        before = [f for f in att.frames[k] if f.speaker and not f.speaker.person]
+        if before:
+            return before[-1].speaker
+    if sent_i > 0:
+        prev = att.sentences[sent_i - 1]
+        for start, end, party in party_mentions(att.text, prev.start, prev.end):
+            name = re.sub(r"['’]s$", "", att.text[start:end])
+            if _CAPITALISED.match(name) and not name.endswith(("ian", "ians", "ese", "i")):
+                return Speaker(name, "official", party, False)
+    return None
+
+
+_PERSON_MENTION = re.compile(
+    r"\b(?:President|Minister|Spokesman|Spokeswoman|Spokesperson|General|Gen\.|Governor|Mayor|"
+    r"Commander|Secretary|Director|Chief|Dr\.?|Colonel|Col\.)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)"
+)
+
+
+def attribute_article(
+    text: str,
+    sentences: list[Sentence],
+    quotes: list[QuoteSpan],
+    needed: set[int] | None = None,
+) -> ArticleAttribution:
+    """Find and resolve every frame and quotation speaker of one article.
+
+    ``needed`` (sentence indexes) limits the search for frames to the sentences a
+    caller will ask about and the two before each (pronouns and carry-over look no
+    further back); None searches every sentence.
+    """
+    att = ArticleAttribution(text, sentences, quotes)
+    registry = _Registry()
+    lex = _lexicon()
+    quote_spans = [(q.open, q.close) for q in quotes]
+    starts = [s.start for s in sentences]
+    with_pronoun = {bisect.bisect_right(starts, m.start()) - 1 for m in _HE_SHE.finditer(text)}
+    quotes_by_sentence: dict[int, list[QuoteSpan]] = {}
+    for q in quotes:
+        k = bisect.bisect_right(starts, q.open) - 1
+        if k >= 0 and q.open < sentences[k].end:
+            quotes_by_sentence.setdefault(k, []).append(q)
+    people: list[tuple[int, int, Speaker]] = []  # persons named so far, in text order
+
+    for i, sentence in enumerate(sentences):
+        wanted = needed is None or i in needed or (i + 1) in needed or (i + 2) in needed
+        if not wanted:
+            att.frames.append([])
+            continue
+        # Persons named with a title anywhere in the sentence: antecedents for a "he" or
+        # "she" in this sentence or the two after it (looked for only when there is one).
+        persons_wanted = any(k in with_pronoun for k in (i, i + 1, i + 2))
+        for m in _PERSON_MENTION.finditer(
+            text, sentence.start, sentence.end if persons_wanted else sentence.start
+        ):
+            if not _inside(m.start(), quote_spans):
+                sp = classify(text[max(sentence.start, m.start() - 30) : m.end()], "", registry)
+                if sp and sp.person:
+                    people.append((m.start(), m.end(), sp))
+        for m in lex.entity_re.finditer(
+            text, sentence.start, sentence.end if persons_wanted else sentence.start
+        ):
+            info = lex.entities.get(lex.variant_to_entity.get(" ".join(m.group().split()), ""), {})
+            if info.get("person") and not _inside(m.start(), quote_spans):
+                sp = classify(m.group(), "", registry)
+                if sp:
+                    people.append((m.start(), m.end(), sp))
+
+        frames = find_frames(text, sentence, quote_spans)
+        att.frames.append(frames)
+        for frame in frames:
+            word = frame.raw.strip().lower()
+            if word in PRONOUNS_PERSON or word in PRONOUNS_THING:
+                frame.speaker = _resolve_pronoun(word, i, frame.np_start, att, people)
+            else:
+                frame.speaker = classify(frame.raw, frame.appositive, registry)
+                if frame.speaker is None and _DEFINITE_SHORT.fullmatch(word):
+                    # "the group said", "the network said": an earlier organisation.
+                    frame.speaker = _resolve_pronoun("it", i, frame.np_start, att, people)
+                if frame.speaker and frame.speaker.person:
+                    people.append((frame.np_start, frame.np_end, frame.speaker))
+            if frame.speaker and not frame.speaker.side:
+                if _POSSESSIVE_START.match(frame.raw):
+                    # "Its foreign ministry": the side of whatever "it" is.
+                    owner = _resolve_pronoun("it", i, frame.np_start, att, people)
+                    if owner and owner.side:
+                        frame.speaker = replace(frame.speaker, side=owner.side)
+                elif _DEFINITE_START.match(frame.raw):
+                    frame.speaker = _inherit_side(frame.speaker, frame.raw, i, att)
+        people.sort(key=lambda p: p[0])
+
+        # Quotations: the nearest frame outside them in the same sentence.
+        for q in quotes_by_sentence.get(i, ()):
+            usable = [f for f in frames if f.speaker and not f.negated and f.how != "according"]
+            usable = usable or [f for f in frames if f.speaker and not f.negated]
+            if usable:
+                best = min(
+                    usable,
+                    key=lambda f: (
+                        abs(f.np_start - q.close)
+                        if f.np_start >= q.close
+                        else abs(q.open - f.verb_end)
+                    ),
+                )
+                att.quote_speakers[q.open] = Attribution(
+                    best.speaker, best.origin_in(text), "frame"
+                )
+            elif i > 0 and text[sentences[i - 1].start : sentences[i - 1].end].rstrip().endswith(
+                ":"
+            ):
+                prev = [f for f in att.frames[i - 1] if f.speaker and not f.negated]
+                if prev:
+                    att.quote_speakers[q.open] = Attribution(
+                        prev[-1].speaker, prev[-1].origin_in(text), "frame"
+                    )
+
+        # Carry-over (rule 4): one hop, same paragraph, no frame and no quotation here.
+        has_quote = i in quotes_by_sentence
+        if (
+            not frames
+            and not has_quote
+            and i > 0
+            and sentences[i - 1].paragraph == sentence.paragraph
+        ):
+            prev = [f for f in att.frames[i - 1] if f.speaker and not f.negated]
+            if prev:
+                att.carried[i] = Attribution(prev[-1].speaker, prev[-1].origin_in(text), "carried")
+    return att
+
+
+def _inherit_side(speaker: Speaker, raw: str, sent_i: int, att: ArticleAttribution) -> Speaker:
+    """Side of a definite source ("the rebels", "the ministry", "the media reports").
+
+    First a party named with the same head noun in this or the two sentences before
+    ("M23 rebels", "Russia's Defence Ministry"); else, for media, the side of the media
+    source named there ("Russian news outlets reported" before "the media reports").
+    """
+    head = raw.strip().split()[-1] if raw.strip() else ""
+    if head:
+        lo = att.sentences[max(0, sent_i - 2)].start
+        window = att.text[lo : att.sentences[sent_i].end]
+        for _start, end, party in reversed(party_mentions(window)):
+            after = window[end : end + 60]
+            if re.match(r"(?:['’]s)?(?:\s+[\w-]+){0,4}?\s+" + re.escape(head) + r"\b", after, re.I):
+                return replace(speaker, side=party)
+    if speaker.type != "media":
+        return speaker
+    for k in range(sent_i, max(-1, sent_i - 3), -1):
+        for f in reversed(att.frames[k]):
+            if (
+                f.speaker
+                and f.speaker is not speaker
+                and f.speaker.type == speaker.type
+                and f.speaker.side
+            ):
+                return replace(speaker, side=f.speaker.side)
+    return speaker

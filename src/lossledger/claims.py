@@ -1,0 +1,774 @@
+"""Stage 2: the claims table, one row per figure about people and per direct quotation.
+
+What goes in: an articles table with at least ``article_id`` and ``text`` (optionally
+``outlet``, ``published`` as ISO ``YYYY-MM-DD`` or '', and ``sha256``). What comes out:
+``schema.CLAIM_COLUMNS`` in that order, then ``hedge``, ``num_start``, ``num_end`` and
+``origin`` (the channel the source used: "told NBC", "on Facebook"), sorted by
+``article_id`` then ``start``.
+
+How a number becomes a claim (each step has its own function below):
+
+1. :func:`lossledger.numbers.find_numbers` gives every numeric expression; percentages,
+   money, ordinals and ages are dropped.
+2. Each number gets its *clause*: the part of the sentence up to the last comma or
+   conjunction before the next number ("46,000 soldiers have died | and some 380,000
+   were hurt"). Metric, party, genre and time are read there first.
+3. It is about people when the words right after it name people ("1,200 fallen
+   soldiers", "6,000 Ukrainians") or a metric word sits in its clause ("the death toll
+   rose to 4,300"); words like "countries", "rounds", "km" right after it make it not
+   a claim (metrics.yaml).
+4. Metric: bodies with a return verb -> ``bodies_returned``; prisoners with an exchange
+   verb -> ``prisoners_exchanged``; killed-and-wounded words -> ``casualties``;
+   otherwise the nearest metric word; a people count without one takes the metric of
+   the previous figure in the sentence ("killing 40, including 12 children") or
+   ``other``.
+5. Party (whose people), first rule that answers: "combined"/"both sides" -> ``both``;
+   a party word in the counted noun phrase ("Ukrainian soldiers", "of its soldiers" ->
+   the sentence's subject); "of them" -> the previous figure's party; for bodies and
+   prisoners the side they go to ("to Ukraine", "received by Ukraine") or the
+   opponent of the side handing them over ("Kyiv handed over 19"); the nearest party
+   word or place in the reported part of the clause that is not the speaker's and not
+   an attacker ("Russian missiles killed 41" does not count Russians, "fled to Chad"
+   does not count Chadians); "its"/"their" -> the sentence's first party; a place the
+   speaker answers for ("officials in Syria reported 3,162 deaths"); the previous
+   figure in the sentence; any other party word in the sentence; the last figure of
+   the same metric within three sentences; the opponent of an attacker; the party
+   most earlier figures of the article count (the story's subject); else ''.
+6. Source: :mod:`lossledger.attribution`; genre: genres.yaml cues in the clause
+   (a named list by a media source is an independent count); as_of: :mod:`lossledger.timeref`.
+
+Extraction never raises: an article that cannot be processed is reported with a
+warning and yields no rows.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import itertools
+import math
+import re
+import warnings
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+from lossledger.attribution import (
+    ArticleAttribution,
+    Attribution,
+    attribute_article,
+    party_mentions,
+)
+from lossledger.schema import CLAIM_COLUMNS
+from lossledger.sentences import (
+    QuoteSpan,
+    Sentence,
+    load_lexicon,
+    paragraph_spans,
+    phrase_pattern,
+    quote_spans,
+    split_sentences,
+)
+from lossledger.timeref import choose_as_of, default_as_of, find_time_refs
+
+EXTRA_COLUMNS: list[str] = ["hedge", "num_start", "num_end", "origin"]
+OUTPUT_COLUMNS: list[str] = [*CLAIM_COLUMNS, *EXTRA_COLUMNS]
+# A quotation shorter than this many words is a scare quote ("special military operation").
+MIN_QUOTE_WORDS = 4
+
+_CLAUSE_BREAK = re.compile(r",|;|\s(?:and|while|but|whereas|with|plus)\s", re.IGNORECASE)
+_NP_STOP = frozenset(
+    {
+        "in", "on", "at", "by", "from", "to", "since", "during", "after", "before", "across",
+        "were", "was", "are", "is", "have", "has", "had", "and", "or", "but", "who", "which",
+        "that", "as", "including", "the", "a", "an", "for", "with", "while", "will", "would",
+        "could", "may", "might", "been", "be", "being", "this", "last", "each", "per", "than",
+        "into", "out", "over", "under", "among", "amid", "inside", "near",
+    }
+)  # fmt: skip
+_GAP_WORDS = re.compile(r"[^\s“”\"’'-]")
+_NP_WORD = re.compile(r"[^\W\d_][\w’'\-.]*|-[\w-]+")
+_BEFORE_ID = re.compile(
+    r"(?:\b(?:one|\d+)\s+in\s+|\b(?:aged|age|ages|magnitude|[Mm]agnitude-|No\.|number|Resolution|Flight|Route|Article|Highway|Brigade|"
+    r"Battalion|Unit|page|Chapter|Section|Room|Platform|Gate|Building|Block|Apartment|"
+    r"Division|Regiment|Corps|Squadron|Order|Decree|Law|Item|Paragraph|Category|Level|"
+    r"Phase|Stage|Grade|Class|Model|Type|Version|Channel|Line|Bus|Train|Km)\s*)$"
+)
+_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)\b", re.IGNORECASE)
+_BODIES_OF = re.compile(
+    r"\b(?:bodies|remains|body|corpses)\s+of\s+(?:[a-z]+\s+){0,3}[“\"]?$", re.IGNORECASE
+)
+_PRISONERS_OF = re.compile(
+    r"\b(?:exchange|swap|release|return|handover)\s+of\s+(?:the\s+|some\s+|another\s+)?$", re.I
+)
+_ATTACKER = re.compile(
+    r"\s*(?:-led\s+)?(?:(?:has\s+|have\s+|had\s+)?(?:killed|shot|executed|massacred|murdered|"
+    r"shelled|bombed|attacked|struck)\b|air\s*strikes?|strikes?|attacks?|shelling|bombardments?|bombing|"
+    r"drones?|missiles?|forces|troops|army|military|fire|raids?|artillery|snipers?|"
+    r"gunmen|fighters|soldiers|jets|warplanes|offensive|assault|operations?)\b",
+    re.IGNORECASE,
+)
+_AGENT_BEFORE = re.compile(
+    r"(?:\bby\s+(?:the\s+)?|\b(?:fled|flee|fleeing|crossed|escaped|arrived|refuge)\b[^.,;]{0,12}"
+    r"\b(?:to|into|in)\s+(?:neighbouring\s+|neighboring\s+)?(?:countries\s+such\s+as\s+)?)$",
+    re.IGNORECASE,
+)
+_GIVER_AFTER = re.compile(
+    r"[^.;,]{0,30}?\b(?:returns?|returned|hand(?:s|ed)?\s+over|repatriat\w*|transfer(?:s|red)?|"
+    r"sen[dt]s?\s+back)\b",
+    re.IGNORECASE,
+)
+# "officials in Syria", "the mayor of Derna": a place the source answers for.
+_JURISDICTION = re.compile(r"\b(?:in|of|for)\s+(?:the\s+)?(?:[a-z]+\s+)?\Z", re.IGNORECASE)
+_SUBSET = re.compile(r"\b(?:including|among them|among whom|of whom|of them)\s+$", re.IGNORECASE)
+_PARENTHETICAL_SUBSET = re.compile(
+    r"^[^,;.]*,\s*(?:including|among them|among whom|of whom)\s+[^,;.]*$", re.IGNORECASE
+)
+_LOCATION_BEFORE = re.compile(
+    r"\b(?:in|at|near|across|inside|of|outside)\s+(?:the\s+)?(?:[a-z]+\s+)?$", re.IGNORECASE
+)
+_PEOPLE_POPULATION = frozenset({"residents", "inhabitants", "population", "people living"})
+_RECIPIENT = re.compile(r"\b(?:to|by)\s+(?:the\s+)?$", re.IGNORECASE)
+_GIVER = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+# "its soldiers", "their military fatalities": a side's own people or losses.
+_POSSESSIVE_PRONOUN = re.compile(
+    r"\b(?:its|their)\s+(?:own\s+)?(?:[a-z-]+\s+)?(?:soldiers|troops|military|losses|dead|"
+    r"fatalities|casualties|servicemen|citizens|people|forces|personnel|fighters|wounded|"
+    r"prisoners|nationals|civilians)\b",
+    re.IGNORECASE,
+)
+_OF_THEM = re.compile(r"^\s*(?:of\s+(?:them|whom|those|these))\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    metric_re: re.Pattern
+    metric_of: dict[str, str]
+    metric_star: list[tuple[str, str]]
+    genre_re: re.Pattern
+    genre_of: dict[str, str]
+    genre_star: list[tuple[str, str]]
+    combo_re: re.Pattern
+    bodies_re: re.Pattern
+    prisoners_re: re.Pattern
+    return_re: re.Pattern
+    exchange_re: re.Pattern
+    people: frozenset[str]
+    not_people: frozenset[str]
+    population_re: re.Pattern
+    combined_re: re.Pattern
+    opponents: dict[str, list[str]]
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    metrics = load_lexicon("metrics")
+    genres = load_lexicon("genres")
+    parties = load_lexicon("parties")
+    metric_words = {str(k): list(v or []) for k, v in (metrics.get("metrics") or {}).items()}
+    genre_words = {str(k): list(v or []) for k, v in genres.items()}
+    metric_of, metric_star = _cue_table(metric_words)
+    genre_of, genre_star = _cue_table(genre_words)
+    return _Lexicon(
+        metric_re=phrase_pattern([w for words in metric_words.values() for w in words]),
+        metric_of=metric_of,
+        metric_star=metric_star,
+        genre_re=phrase_pattern([w for words in genre_words.values() for w in words]),
+        genre_of=genre_of,
+        genre_star=genre_star,
+        combo_re=phrase_pattern(list(metrics.get("casualty_combos") or [])),
+        bodies_re=phrase_pattern(list(metrics.get("bodies") or [])),
+        prisoners_re=phrase_pattern(list(metrics.get("prisoners") or [])),
+        return_re=phrase_pattern(list(metrics.get("return_verbs") or [])),
+        exchange_re=phrase_pattern(list(metrics.get("exchange_verbs") or [])),
+        people=frozenset(str(w).lower() for w in metrics.get("people_nouns") or []),
+        not_people=frozenset(str(w).lower() for w in metrics.get("not_people") or []),
+        population_re=phrase_pattern(list(metrics.get("population") or [])),
+        combined_re=phrase_pattern(list(parties.get("combined") or [])),
+        opponents={
+            str(name): [str(o) for o in (entry or {}).get("opponents") or []]
+            for name, entry in (parties.get("parties") or {}).items()
+        },
+    )
+
+
+def _cue_table(groups: dict[str, list[str]]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Map each cue (lowercase, single-spaced) to its group; the first group listing it wins.
+
+    One combined pattern finds every cue in a single pass; this table says what it was.
+    """
+    exact: dict[str, str] = {}
+    star: list[tuple[str, str]] = []
+    for name, words in groups.items():
+        for word in words:
+            word = " ".join(str(word).lower().split())
+            if word.endswith("*"):
+                star.append((word[:-1], name))
+            else:
+                exact.setdefault(word, name)
+    return exact, star
+
+
+def _cue_group(found: str, exact: dict[str, str], star: list[tuple[str, str]]) -> str:
+    key = " ".join(found.lower().split())
+    if key in exact:
+        return exact[key]
+    for prefix, name in star:
+        if key.startswith(prefix):
+            return name
+    return ""
+
+
+def _find_numbers(text: str) -> list[Any]:
+    # Imported here so that the rest of the stage imports without the number layer.
+    from lossledger.numbers import find_numbers
+
+    return list(find_numbers(text))
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+def extract_claims(articles: pd.DataFrame) -> pd.DataFrame:
+    """Claims of every article in ``articles`` (see the module docstring)."""
+    rows: list[dict[str, Any]] = []
+    if articles is None or len(articles) == 0 or "text" not in articles:
+        return pd.DataFrame(columns=OUTPUT_COLUMNS)
+    for record in articles.to_dict("records"):
+        try:
+            rows.extend(article_claims(record))
+        except Exception as exc:  # never let one odd article stop the run
+            warnings.warn(
+                f"claims: article {record.get('article_id')!r} skipped: {exc!r}", stacklevel=2
+            )
+    table = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+    if table.empty:
+        return table
+    table["article_id"] = table["article_id"].astype(str)
+    table = table.sort_values(["article_id", "start", "kind", "end"], kind="stable")
+    return table.reset_index(drop=True)
+
+
+def _text_field(record: dict[str, Any], key: str) -> str:
+    value = record.get(key, "")
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def claim_id(sha: str, kind: str, start: int, end: int) -> str:
+    """Stable id: the same article text and span give the same id on every run."""
+    return hashlib.sha256(f"{sha}|{kind}|{start}|{end}".encode()).hexdigest()[:16]
+
+
+def article_claims(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Claim rows (dicts with OUTPUT_COLUMNS) of one article record."""
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return []
+    article_id = _text_field(record, "article_id")
+    published = _text_field(record, "published")
+    sha = (
+        _text_field(record, "sha256")
+        or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    )
+    base = {
+        "article_id": article_id,
+        "outlet": _text_field(record, "outlet"),
+        "published": published,
+    }
+    sentences = split_sentences(text)
+    if not sentences:
+        return []
+    quotes: list[QuoteSpan] = []
+    for p_start, p_end in paragraph_spans(text):
+        quotes.extend(quote_spans(text, p_start, p_end))
+    mentions = sorted(_find_numbers(text), key=lambda m: (m.start, m.end))
+    starts = [s.start for s in sentences]
+
+    by_sentence: dict[int, list[Any]] = {}
+    for m in mentions:
+        k = bisect.bisect_right(starts, m.start) - 1
+        if k >= 0 and m.start < sentences[k].end:
+            by_sentence.setdefault(k, []).append(m)
+    # Speakers are only looked for around sentences that may hold a claim.
+    lex = _lexicon()
+    heads: dict[int, list[str]] = {}  # counted noun phrase of each mention, by id
+    needed = {
+        k
+        for k, found in by_sentence.items()
+        if any([_may_be_claim(text, sentences[k], m, lex, heads) for m in found])
+    } | {bisect.bisect_right(starts, q.open) - 1 for q in quotes}
+    attribution = attribute_article(text, sentences, quotes, needed)
+
+    rows: list[dict[str, Any]] = []
+    history: list[tuple[int, str, str]] = []  # (sentence index, metric, party) of figures so far
+    for k, sentence in enumerate(sentences):
+        found = by_sentence.get(k)
+        if found:
+            rows.extend(
+                _sentence_figures(text, sentence, k, found, attribution, published, history, heads)
+            )
+    rows.extend(_quote_rows(text, sentences, starts, quotes, attribution, published))
+    for row in rows:
+        row.update(base)
+        row["claim_id"] = claim_id(sha, row["kind"], row["start"], row["end"])
+    return rows
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def _clauses(text: str, sentence: Sentence, mentions: list[Any]) -> list[tuple[int, int]]:
+    """Each mention's clause: split between neighbours at the last comma or conjunction."""
+    bounds = [sentence.start]
+    for prev, cur in itertools.pairwise(mentions):
+        # Without a break, the words between the two numbers belong to both clauses.
+        cut_start, cut_end = cur.start, prev.end
+        for m in _CLAUSE_BREAK.finditer(text, prev.end, cur.start):
+            cut_start, cut_end = m.start(), m.end()
+        bounds.append(cut_start)
+        bounds.append(cut_end)
+    bounds.append(sentence.end)
+    return [(bounds[2 * i], bounds[2 * i + 1]) for i in range(len(mentions))]
+
+
+def _head_words(text: str, start: int, limit: int) -> list[str]:
+    """The counted noun phrase right after a number: up to 5 words, stopping at function words.
+
+    Words keep their case (a capitalised unknown word may be a group: "1,500 Masalit").
+    """
+    words: list[str] = []
+    allow_of = True
+    for m in _NP_WORD.finditer(text, start, min(limit, start + 80)):
+        gap = text[start : m.start()] if not words else ""
+        if gap and _GAP_WORDS.search(gap):
+            break
+        word = m.group().strip(".").lstrip("-")
+        if word.lower() == "of" and allow_of:
+            allow_of = False
+            words.append(word)
+            start = m.end()
+            continue
+        if word.lower() in _NP_STOP or len(words) >= 5:
+            break
+        words.append(word)
+        start = m.end()
+    return words
+
+
+_HEAD_FUNCTION_WORDS = frozenset({"of", "its", "their", "his", "her", "them", "those", "these"})
+
+
+def _is_people_head(words: list[str], lex: _Lexicon) -> bool | None:
+    """True for people, False for a non-people noun, None when there is no noun after it.
+
+    An unknown lowercase noun ("two dams", "one step") means the number counts that
+    thing, not people; an unknown capitalised word may name a group and says nothing.
+    """
+    unknown = False
+    lowered = [w.lower() for w in words]
+    for i, word in enumerate(lowered):
+        pair = f"{word} {lowered[i + 1]}" if i + 1 < len(lowered) else ""
+        if word in lex.people or pair in lex.people:
+            return True
+        if word in lex.not_people or pair in lex.not_people:
+            return False
+        if word.endswith("-old") or word.startswith("year"):
+            return False
+        if word not in _HEAD_FUNCTION_WORDS and words[i][:1].islower():
+            unknown = True
+    return False if unknown else None
+
+
+def _nearest_metric(text: str, clause: tuple[int, int], m: Any, lex: _Lexicon) -> str:
+    best: tuple[int, str] | None = None
+    for hit in lex.metric_re.finditer(text, clause[0], clause[1]):
+        if hit.end() <= m.start:
+            dist = m.start - hit.end()
+        elif hit.start() >= m.end:
+            dist = hit.start() - m.end
+        else:
+            continue
+        name = _cue_group(hit.group(), lex.metric_of, lex.metric_star)
+        if name and (best is None or dist < best[0]):
+            best = (dist, name)
+    return best[1] if best else ""
+
+
+def _metric(
+    text: str, sentence: Sentence, clause: tuple[int, int], m: Any, head: list[str], lex: _Lexicon
+) -> str:
+    lo, hi = clause
+    before = text[max(lo, m.start - 40) : m.start]
+    head_text = " ".join(head)
+    whole = (sentence.start, sentence.end)
+    if _BODIES_OF.search(before) or lex.bodies_re.search(head_text):
+        return "bodies_returned" if lex.return_re.search(text, *whole) else "killed"
+    if lex.prisoners_re.search(head_text) or _PRISONERS_OF.search(before):
+        return "prisoners_exchanged" if lex.exchange_re.search(text, *whole) else "other"
+    if lex.combo_re.search(text, lo, hi):
+        return "casualties"
+    return _nearest_metric(text, clause, m, lex)
+
+
+def _genre(text: str, clause: tuple[int, int], lex: _Lexicon) -> str:
+    """The first genre (in genres.yaml's order) with a cue in the clause, else ``count``."""
+    found = {
+        _cue_group(hit.group(), lex.genre_of, lex.genre_star)
+        for hit in lex.genre_re.finditer(text, *clause)
+    }
+    for name in lex.genre_of.values():  # in the order genres.yaml lists them
+        if name in found and name in ("named_list", "projection", "plan", "estimate", "unknown"):
+            return name
+    return "count"
+
+
+def _party(
+    text: str,
+    sentence: Sentence,
+    clause: tuple[int, int],
+    m: Any,
+    metric: str,
+    head: list[str],
+    head_end: int,
+    excluded: list[tuple[int, int]],
+    previous: str,
+    recent: str,
+    last_party: str,
+    dominant: str,
+    sentence_parties: list[tuple[int, int, str]],
+    whole_clause: tuple[int, int],
+    lex: _Lexicon,
+) -> str:
+    lo, hi = clause
+    # "the two sides exchanged 175": "two" is a number of its own, so look a little back.
+    if lex.combined_re.search(text, max(sentence.start, lo - 20), hi):
+        return "both"
+    in_head = party_mentions(text, m.num_end, head_end)
+    if in_head:
+        return in_head[0][2]
+    everyone = sentence_parties
+    owner = _possessive_owner(text, m.num_end, head_end, everyone)
+    if owner:
+        return owner  # "6,000 of its soldiers": the side named before "its"
+    if _OF_THEM.match(text, m.num_end) and last_party:
+        return last_party  # "15,100 of them": the people of the previous figure
+    mentions = [
+        p for p in everyone if not any(a <= p[0] < b for a, b in excluded)
+    ]  # fmt: skip
+    if metric in ("bodies_returned", "prisoners_exchanged"):
+        for start, _end, party in mentions:
+            if lo <= start and _RECIPIENT.search(text[max(lo, start - 12) : start]):
+                return party
+        for start, end, party in everyone:
+            given = lo <= start < hi and _GIVER.search(text[max(lo, start - 10) : start])
+            if given or _GIVER_AFTER.match(text, end):
+                opponents = lex.opponents.get(party) or []
+                if opponents:
+                    return opponents[0]
+    in_clause = [p for p in mentions if lo <= p[0] < hi]
+    attackers = [p for p in in_clause if _is_attacker(text, p, lo)]
+    others = [p for p in in_clause if p not in attackers]
+    if others:
+
+        def distance(p: tuple[int, int, str]) -> int:
+            return m.start - p[1] if p[1] <= m.start else p[0] - m.end
+
+        return min(others, key=distance)[2]
+    owner = _possessive_owner(text, *whole_clause, everyone)
+    if owner:
+        return owner  # "Russia has not disclosed its losses, ... 6,000 died"
+    own = [
+        p
+        for p in everyone
+        if any(a <= p[0] < b for a, b in excluded)
+        and (
+            _JURISDICTION.search(text, max(0, p[0] - 40), p[0])
+            or text[p[1] : p[1] + 2] in ("'s", "’s")
+            or text[p[0] : p[1]].endswith(("'s", "’s"))
+        )
+    ]
+    if own:
+        return own[0][2]  # "officials in Syria reported 3,162 deaths": their own people
+    if previous:
+        return previous
+    in_sentence = [p for p in mentions if not _is_attacker(text, p, sentence.start)]
+    if in_sentence:
+        return min(in_sentence, key=lambda p: abs(p[0] - m.start))[2]
+    if recent:
+        return recent
+    if attackers:
+        opponents = lex.opponents.get(attackers[0][2]) or []
+        if opponents:
+            return opponents[0]
+    return dominant
+
+
+def _possessive_owner(text: str, lo: int, hi: int, parties: list[tuple[int, int, str]]) -> str:
+    """The party an "its soldiers" / "their losses" in ``text[lo:hi]`` refers to: the
+    nearest party named before the pronoun."""
+    found = _POSSESSIVE_PRONOUN.search(text, lo, hi)
+    if not found:
+        return ""
+    before = [p for p in parties if p[1] <= found.start()]
+    return before[-1][2] if before else ""
+
+
+def _reported_part(clause: tuple[int, int], speaker: Attribution, m: Any) -> tuple[int, int]:
+    """The clause without its speaker frame: "80 killed, the ministry said on Friday, in
+    the worst attack since Washington began" does not count Washington's people."""
+    frame = speaker.frame
+    lo, hi = clause
+    if frame is None:
+        return clause
+    frame_start = min(frame.np_start, frame.verb_start)
+    if frame_start >= m.end:
+        hi = min(hi, frame_start)
+    elif frame.verb_end <= m.start:
+        lo = max(lo, frame.verb_end)
+    return lo, max(lo, hi)
+
+
+def _is_attacker(text: str, mention: tuple[int, int, str], lo: int) -> bool:
+    """ "Russian missiles", "held by the RSF", "fled to Chad": not whose people are counted.
+
+    A place ("in western Yemen killed 80") is not an attacker even before "killed".
+    """
+    before = text[max(lo, mention[0] - 60) : mention[0]]
+    if _AGENT_BEFORE.search(before):
+        return True
+    if not _ATTACKER.match(text, mention[1]):
+        return False
+    return not _LOCATION_BEFORE.search(before)
+
+
+def _sentence_figures(
+    text: str,
+    sentence: Sentence,
+    index: int,
+    mentions: list[Any],
+    attribution: ArticleAttribution,
+    published: str,
+    history: list[tuple[int, str, str]],
+    heads: dict[int, list[str]],
+) -> list[dict[str, Any]]:
+    lex = _lexicon()
+    clauses = _clauses(text, sentence, mentions)
+    for i in range(len(mentions) - 1):
+        # "16 people, including seven children, were wounded": the predicate after the
+        # parenthetical subset belongs to the first figure too.
+        if _PARENTHETICAL_SUBSET.match(text[mentions[i].end : mentions[i + 1].start]):
+            clauses[i] = (clauses[i][0], clauses[i + 1][1])
+    refs = None
+    sentence_parties = party_mentions(text, sentence.start, sentence.end)
+    rows: list[dict[str, Any]] = []
+    prev_metric = prev_party = ""
+    for m, clause in zip(mentions, clauses, strict=False):
+        if (
+            getattr(m, "unit", "")
+            or _ORDINAL.search(m.text)
+            or _BEFORE_ID.search(text[max(sentence.start, m.start - 20) : m.start])
+        ):
+            continue
+        if getattr(m, "vague", False) or (m.value is None and m.low is None and m.high is None):
+            continue  # a vague amount ("dozens", "several hundred") has nothing to compare
+        head = heads.get(id(m)) or _head_words(text, m.num_end, sentence.end)
+        people = _is_people_head(head, lex)
+        if people is False:
+            continue
+        if lex.population_re.search(text[max(clause[0], m.start - 25) : m.end + 30]):
+            continue
+        metric = _metric(text, sentence, clause, m, head, lex)
+        subset = bool(prev_metric) and _SUBSET.search(
+            text[max(sentence.start, m.start - 20) : m.start]
+        )
+        if not metric and subset and people is None:
+            metric = prev_metric  # "killed 41 people, including 33 in Kyiv"
+        if not metric:
+            if not people or _PEOPLE_POPULATION.intersection(head):
+                continue  # "a city of 275,000 residents" is a population, not a claim
+            metric = prev_metric or "other"
+        speaker = attribution.speaker_at(index, m.start, m.end)
+        frames = attribution.frames[index] if index < len(attribution.frames) else []
+        excluded = [(f.np_start, f.np_end) for f in frames if f.speaker is speaker.speaker]
+        head_end = _head_end(text, m.num_end, head)
+        recent = _recent_party(history, index, metric)
+        last_party = history[-1][2] if history else ""
+        party = _party(
+            text,
+            sentence,
+            _reported_part(clause, speaker, m),
+            m,
+            metric,
+            head,
+            head_end,
+            excluded,
+            prev_party,
+            recent,
+            last_party,
+            _dominant_party(history),
+            sentence_parties,
+            clause,
+            lex,
+        )
+        genre = _genre(text, clause, lex)
+        if refs is None:
+            refs = find_time_refs(text, published, sentence.start, sentence.end)
+            refs = [
+                r for r in refs if not any(r.start < n.end and n.start < r.end for n in mentions)
+            ]
+        frame = speaker.frame
+        statement = (min(frame.np_start, frame.verb_start), frame.verb_end) if frame else None
+        as_of = choose_as_of(refs, m.start, m.end, clause, published, statement)
+        source = speaker.speaker
+        stype = source.type if source else "unattributed"
+        side = source.side if source else ""
+        if genre == "named_list" and stype == "media":
+            stype, side = "independent", "third-party"
+        rows.append(
+            {
+                "kind": "figure",
+                "start": int(m.start),
+                "end": int(m.end),
+                "text": text[m.start : m.end],
+                "sentence": text[sentence.start : sentence.end],
+                "value": _float(m.value),
+                "low": _float(m.low),
+                "high": _float(m.high),
+                "bound": m.bound,
+                "metric": metric,
+                "party": party,
+                "source": source.name if source else "",
+                "source_type": stype,
+                "source_side": side,
+                "genre": genre,
+                "as_of": as_of,
+                "hedge": getattr(m, "hedge", "") or "",
+                "num_start": int(getattr(m, "num_start", m.start)),
+                "num_end": int(getattr(m, "num_end", m.end)),
+                "origin": speaker.origin if source else "",
+            }
+        )
+        prev_metric, prev_party = metric, party
+        history.append((index, metric, party))
+    return rows
+
+
+def _may_be_claim(
+    text: str, sentence: Sentence, m: Any, lex: _Lexicon, heads: dict[int, list[str]]
+) -> bool:
+    """Cheap checks that rule a number out before any context is read (step 1 and 3)."""
+    if (
+        getattr(m, "unit", "")
+        or getattr(m, "vague", False)
+        or (m.value is None and m.low is None and m.high is None)
+        or _ORDINAL.search(m.text)
+        or _BEFORE_ID.search(text[max(sentence.start, m.start - 20) : m.start])
+    ):
+        return False
+    head = _head_words(text, m.num_end, sentence.end)
+    heads[id(m)] = head
+    return _is_people_head(head, lex) is not False
+
+
+def _head_end(text: str, num_end: int, head: list[str]) -> int:
+    """Offset just past the counted noun phrase (for finding "Ukrainian" in it)."""
+    if not head:
+        return num_end
+    pos = num_end
+    for word in head:
+        found = text.lower().find(word.lower(), pos, pos + 80)
+        if found < 0:
+            break
+        pos = found + len(word)
+    return pos
+
+
+def _recent_party(history: list[tuple[int, str, str]], index: int, metric: str) -> str:
+    """Party of the last figure of the same metric within three sentences."""
+    for k, hist_metric, party in reversed(history):
+        if index - k > 3:
+            break
+        if hist_metric == metric and party:
+            return party
+    return ""
+
+
+def _dominant_party(history: list[tuple[int, str, str]]) -> str:
+    """The party most figures of the article so far count (the story's subject)."""
+    counts: dict[str, int] = {}
+    for _k, _metric_name, party in history:
+        if party and party != "both":
+            counts[party] = counts.get(party, 0) + 1
+    return max(counts, key=lambda p: (counts[p], p)) if counts else ""
+
+
+def _float(value: Any) -> float:
+    try:
+        return float(value) if value is not None else math.nan
+    except (TypeError, ValueError):
+        return math.nan
+
+
+# --- quotations --------------------------------------------------------------------------------
+
+
+def _quote_rows(
+    text: str,
+    sentences: list[Sentence],
+    starts: list[int],
+    quotes: list[QuoteSpan],
+    attribution: ArticleAttribution,
+    published: str,
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for q in quotes:
+        inner_start, inner_end = q.open + 1, q.close
+        while inner_start < inner_end and text[inner_start].isspace():
+            inner_start += 1
+        while inner_end > inner_start and text[inner_end - 1].isspace():
+            inner_end -= 1
+        words = text[inner_start:inner_end].split()
+        said = attribution.quote_speaker(q)
+        spoken = said.speaker is not None and text[inner_start:inner_end][-1:] in ".,!?…"
+        if len(words) < MIN_QUOTE_WORDS and not (spoken and len(words) >= 2):
+            continue  # a scare quote, not a quotation
+        k = bisect.bisect_right(starts, q.open) - 1
+        if k < 0:
+            continue
+        sentence = sentences[k]
+        source = said.speaker
+        refs = find_time_refs(text, published, sentence.start, sentence.end)
+        as_of = (
+            choose_as_of(refs, q.open, q.close, None, published)
+            if refs
+            else default_as_of(published)
+        )
+        rows.append(
+            {
+                "kind": "quote",
+                "start": inner_start,
+                "end": inner_end,
+                "text": text[inner_start:inner_end],
+                "sentence": text[sentence.start : sentence.end],
+                "value": math.nan,
+                "low": math.nan,
+                "high": math.nan,
+                "bound": "",
+                "metric": "",
+                "party": "",
+                "source": source.name if source else "",
+                "source_type": source.type if source else "unattributed",
+                "source_side": source.side if source else "",
+                "genre": "",
+                "as_of": as_of,
+                "hedge": "",
+                "num_start": inner_start,
+                "num_end": inner_end,
+                "origin": said.origin if source else "",
+            }
+        )
+    return rows

@@ -1,0 +1,278 @@
+"""Sentence splitting with character offsets, plus the text helpers later stages share.
+
+What goes in: an article's ``text`` (any string). What comes out: a list of
+:class:`Sentence` (``start``/``end`` offsets into that same string, the paragraph it
+belongs to), or with :func:`sentence_table` one row per sentence of an articles table.
+
+Rules, in order:
+
+- Paragraphs: if the text has blank lines, paragraphs are separated by blank lines and
+  a single newline inside one only ends a sentence when the line before ends in
+  terminal punctuation (hard-wrapped text stays whole). Without blank lines, every
+  line is a paragraph (feeds and copy-pasted articles often put one per line), so a
+  headline without a full stop never swallows the next sentence.
+- Inside a paragraph a sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing
+  quotes or brackets) followed by space and a capital, a digit or an opening quote;
+  except after abbreviations ("Mr.", "Gen.", "No."), initials ("J."), dotted acronyms
+  ("U.S.", "U.N."), and inside a direct quotation that closes in the same paragraph:
+  a quoted passage and its "she said" stay in one sentence, because attribution needs
+  them together.
+
+The module also holds the small helpers every stage uses: cached YAML lexicon loading
+(:func:`load_lexicon`), whole-word phrase regexes (:func:`phrase_pattern`) and quotation
+spans (:func:`quote_spans`). Pure Python and regexes only, so splitting runs at many
+megabytes a second.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+import yaml
+
+# Abbreviations after which a full stop does not end a sentence. Kept here, not in
+# YAML, because they are a property of English punctuation, not of a conflict.
+ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt",
+        "cpl", "pvt", "adm", "cmdr", "rep", "sen", "gov", "st", "mt", "ft", "no", "nos",
+        "vs", "v", "jr", "sr", "inc", "ltd", "co", "corp", "dept", "est", "approx", "fig",
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "rev", "hon", "pres", "gens", "sgts", "messrs", "mme", "mlle", "al", "cf", "ca",
+        "e.g", "i.e", "vol", "pp", "para", "art",
+    }
+)  # fmt: skip
+
+_TERMINAL = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s+[\"“‘'«(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f])")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.?$")
+_DOTTED_ACRONYM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_LINE_END_TERMINAL = re.compile(r"[.!?…:;\"”’)\]]\s*$")
+_QUOTE_MARKS = re.compile(r"[“”\"«»]")
+# A quotation longer than this is probably an unbalanced straight quote, not speech.
+MAX_QUOTE_CHARS = 1500
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence: ``text[start:end]`` with surrounding space trimmed."""
+
+    start: int
+    end: int
+    paragraph: int
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSpan:
+    """A direct quotation: ``open``/``close`` are the marks' offsets (close may be the
+    paragraph end for a quotation that runs on); the words are ``text[open+1:close]``."""
+
+    open: int
+    close: int
+    closed: bool
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` of every non-empty paragraph, whitespace trimmed."""
+    if not text:
+        return []
+    splitter = _BLANK_LINE if _BLANK_LINE.search(text) else re.compile(r"\n")
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for match in splitter.finditer(text):
+        _append_trimmed(text, pos, match.start(), spans)
+        pos = match.end()
+    _append_trimmed(text, pos, len(text), spans)
+    return spans
+
+
+def _append_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append((start, end))
+
+
+def quote_spans(text: str, start: int = 0, end: int | None = None) -> list[QuoteSpan]:
+    """Pair quotation marks in ``text[start:end]`` (one paragraph).
+
+    Curly and angle quotes pair by direction; straight double quotes alternate. An
+    opening mark left open runs to ``end`` (quotations that continue in the next
+    paragraph reopen there). Spans longer than MAX_QUOTE_CHARS are dropped.
+    """
+    end = len(text) if end is None else end
+    spans: list[QuoteSpan] = []
+    open_at: int | None = None
+    for match in _QUOTE_MARKS.finditer(text, start, end):
+        mark = match.group()
+        pos = match.start()
+        if mark in "“«":
+            open_at = pos
+        elif mark in "”»":
+            if open_at is not None:
+                spans.append(QuoteSpan(open_at, pos, True))
+                open_at = None
+        elif open_at is None:  # straight quote: alternate open / close
+            open_at = pos
+        else:
+            spans.append(QuoteSpan(open_at, pos, True))
+            open_at = None
+    if open_at is not None and end - open_at > 1:
+        spans.append(QuoteSpan(open_at, end, False))
+    return [s for s in spans if s.close - s.open <= MAX_QUOTE_CHARS]
+
+
+def _line_pieces(text: str, start: int, end: int, blank_line_mode: bool) -> list[tuple[int, int]]:
+    """Split a paragraph at single newlines that end a line of finished text."""
+    if not blank_line_mode or "\n" not in text[start:end]:
+        return [(start, end)]
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    for match in re.finditer(r"\n", text[start:end]):
+        nl = start + match.start()
+        if _LINE_END_TERMINAL.search(text, pos, nl) or re.match(r"\s*[-•*–]\s", text[nl + 1 : end]):
+            _append_trimmed(text, pos, nl, pieces)
+            pos = nl + 1
+    _append_trimmed(text, pos, end, pieces)
+    return pieces
+
+
+def _is_abbreviation(text: str, dot: int, piece_start: int) -> bool:
+    """True when the full stop at ``dot`` closes an abbreviation, initial or acronym."""
+    before = text[max(piece_start, dot - 20) : dot + 1]
+    if before.endswith(("a.m.", "p.m.")):
+        return False  # a time of day; the capital after it starts a new sentence
+    if _DOTTED_ACRONYM.search(before):
+        # "U.S." ends a sentence only when it is clearly the last word: rare; keep whole.
+        return True
+    match = _WORD_BEFORE.search(text[max(piece_start, dot - 20) : dot])
+    if not match:
+        return False
+    word = match.group(1)
+    if len(word) == 1 and word.isupper():
+        return True  # an initial: "J. Smith"
+    return word.lower().rstrip(".") in ABBREVIATIONS
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences with offsets into ``text``.
+
+    Never raises on odd input; returns [] for empty or whitespace-only text.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return []
+    blank_line_mode = bool(_BLANK_LINE.search(text))
+    sentences: list[Sentence] = []
+    for p_index, (p_start, p_end) in enumerate(paragraph_spans(text)):
+        quotes = [q for q in quote_spans(text, p_start, p_end) if q.closed]
+        for piece_start, piece_end in _line_pieces(text, p_start, p_end, blank_line_mode):
+            pos = piece_start
+            for match in _TERMINAL.finditer(text, piece_start, piece_end):
+                stop = match.end()
+                if match.group()[0] == "." and _is_abbreviation(text, match.start(), pos):
+                    continue
+                if any(q.open < match.start() and match.end() <= q.close for q in quotes):
+                    continue  # inside a quotation that closes later in the paragraph
+                _add_sentence(text, pos, stop, p_index, sentences)
+                pos = stop
+            _add_sentence(text, pos, piece_end, p_index, sentences)
+    return sentences
+
+
+def _add_sentence(text: str, start: int, end: int, paragraph: int, out: list[Sentence]) -> None:
+    trimmed: list[tuple[int, int]] = []
+    _append_trimmed(text, start, end, trimmed)
+    if trimmed:
+        s, e = trimmed[0]
+        out.append(Sentence(s, e, paragraph, len(out)))
+
+
+def sentence_table(articles: pd.DataFrame) -> pd.DataFrame:
+    """One row per sentence of each article: article_id, index, paragraph, start, end, sentence."""
+    rows: list[dict[str, Any]] = []
+    for article_id, text in zip(articles["article_id"], articles["text"], strict=False):
+        text = text if isinstance(text, str) else ""
+        for s in split_sentences(text):
+            rows.append(
+                {
+                    "article_id": article_id,
+                    "index": s.index,
+                    "paragraph": s.paragraph,
+                    "start": s.start,
+                    "end": s.end,
+                    "sentence": text[s.start : s.end],
+                }
+            )
+    columns = ["article_id", "index", "paragraph", "start", "end", "sentence"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --- shared lexicon helpers --------------------------------------------------------------
+
+
+@cache
+def load_lexicon(name: str) -> dict[str, Any]:
+    """Load ``lexicons/<name>.yaml`` once per process (cached)."""
+    path = resources.files("lossledger") / "lexicons" / f"{name}.yaml"
+    # libyaml's loader when PyYAML has it: the lexicons load in milliseconds.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    return data if isinstance(data, dict) else {}
+
+
+def trie_alternation(phrases: list[str] | tuple[str, ...] | set[str], lower: bool = False) -> str:
+    """A regex alternation of ``phrases`` arranged as a prefix tree.
+
+    Python's regex engine tries alternatives one by one at every position; sharing
+    prefixes makes a list of hundreds of words cost about as much as one. Longer
+    phrases are still preferred (optional tails are greedy). A space matches any run
+    of whitespace; a trailing ``*`` matches any word ending. Returns '' for no phrases.
+    """
+    trie: dict[str, dict] = {}
+    for phrase in phrases:
+        phrase = " ".join(str(phrase).split())
+        if lower:
+            phrase = phrase.lower()
+        if not phrase.rstrip("*"):
+            continue
+        star = phrase.endswith("*")
+        node = trie
+        for ch in phrase.rstrip("*"):
+            node = node.setdefault(ch, {})
+        node["*" if star else ""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        ends = "" in node
+        alts = []
+        for ch in sorted(k for k in node if k):
+            if ch == "*":
+                alts.append(r"[\w'’-]*")
+                continue
+            piece = r"\s+" if ch == " " else re.escape(ch)
+            alts.append(piece + build(node[ch]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return build(trie)
+
+
+def phrase_pattern(phrases: list[str] | tuple[str, ...], flags: int = re.IGNORECASE) -> re.Pattern:
+    """Compile phrases into one whole-word pattern (a prefix tree, longest match first).
+
+    Spaces match any run of whitespace; a trailing ``*`` matches any word ending.
+    An empty list gives a pattern that never matches.
+    """
+    body = trie_alternation(list(phrases), lower=bool(flags & re.IGNORECASE))
+    if not body:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"(?<![\w'’-])(?:" + body + r")(?![\w])(?!-\w)", flags)
