@@ -82,12 +82,10 @@ def load_articles(
 ) -> pd.DataFrame:
     """Load every article under ``path`` and return the articles table.
 
-    The table's ``attrs["skipped"]`` holds the skipped-and-repaired table; use
-    :func:`load_articles_report` to get both explicitly.
+    Use :func:`load_articles_report` to get the table of skipped and repaired
+    files too.
     """
-    articles, skipped = load_articles_report(path, max_file_bytes=max_file_bytes)
-    articles.attrs["skipped"] = skipped
-    return articles
+    return load_articles_report(path, max_file_bytes=max_file_bytes)[0]
 
 
 def load_articles_report(
