@@ -12,6 +12,7 @@ from lossledger.articles import (
     ArticlesInputError,
     article_files,
     decode_bytes,
+    detect_language,
     load_articles,
     load_articles_report,
     normalise_date,
@@ -190,7 +191,8 @@ def test_legacy_encoding_is_decoded_and_recorded(tmp_path: Path) -> None:
     row = articles.iloc[0]
     assert row["text"] == text
     assert row["encoding"] != "utf-8"
-    assert skipped.iloc[0]["action"] == "repaired"
+    repaired = skipped[skipped["action"] == "repaired"]
+    assert "not UTF-8; decoded as cp1252" in list(repaired["reason"])
 
 
 def test_decode_bytes_strips_utf8_bom() -> None:
@@ -229,3 +231,44 @@ def test_readme_and_sidecars_are_not_articles(tmp_path: Path) -> None:
 )
 def test_normalise_date(raw: str, expected: str | None) -> None:
     assert normalise_date(raw) == expected
+
+
+FRENCH = (
+    "Les secouristes ont retrouvé 14 corps mardi ; le bilan dépasse désormais 212 morts, "
+    "selon le préfet, qui a évoqué une crue sans précédent dans la vallée.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (FLOOD, "en"),
+        (FRENCH, "fr"),
+        ("Росія передала Україні тіла загиблих військових, повідомили у штабі в неділю.", "uk"),
+        ("Россия передала Украине тела погибших военных, сообщили в штабе в воскресенье.", "ru"),
+        ("12 34 56", ""),
+    ],
+)
+def test_detect_language(text: str, code: str) -> None:
+    assert detect_language(text) == code
+
+
+def test_non_english_is_flagged_and_processed_or_skipped(tmp_path: Path) -> None:
+    write(tmp_path, "crue.txt", FRENCH)
+    write(tmp_path, "flood.txt", FLOOD)
+    articles, skipped = load_articles_report(tmp_path)
+    assert list(articles["article_id"]) == ["crue", "flood"]
+    assert list(articles["language_detected"]) == ["fr", "en"]
+    assert skipped.iloc[0]["action"] == "flagged" and "'fr'" in skipped.iloc[0]["reason"]
+
+    articles, skipped = load_articles_report(tmp_path, non_english="skip")
+    assert list(articles["article_id"]) == ["flood"]
+    assert skipped.iloc[0]["action"] == "skipped"
+
+
+def test_given_language_wins_over_detection(tmp_path: Path) -> None:
+    write(tmp_path, "flood.txt", FLOOD)
+    write(tmp_path, "sources.csv", "file,language\nflood.txt,de\n")
+    articles, skipped = load_articles_report(tmp_path, non_english="skip")
+    assert articles.empty
+    assert "'de'" in skipped.iloc[0]["reason"]

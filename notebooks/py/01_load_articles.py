@@ -29,6 +29,7 @@
 # %% tags=["parameters"]
 articles: str = "data/articles"  # folder (or one file) of articles, relative to the project root
 max_file_mb: float = 5.0  # files (and corpus rows) larger than this many megabytes are skipped
+non_english: str = "process"  # articles not in English: "process" them (flagged) or "skip" them
 top_n: int = 25  # rows shown in a notebook's tables; the full tables go to tables/
 run_dir: str = "outputs/lab"  # run folder to read from and write to (the runner sets it)
 
@@ -36,7 +37,9 @@ run_dir: str = "outputs/lab"  # run folder to read from and write to (the runner
 from lossledger import workbook
 from lossledger.articles import load_articles_report
 
-run = workbook.open_run(run_dir, articles=articles, max_file_mb=max_file_mb, top_n=top_n)
+run = workbook.open_run(
+    run_dir, articles=articles, max_file_mb=max_file_mb, non_english=non_english, top_n=top_n
+)
 
 # %% [markdown]
 # ## The articles
@@ -45,7 +48,9 @@ run = workbook.open_run(run_dir, articles=articles, max_file_mb=max_file_mb, top
 # the workbook does not guess who published a text.
 
 # %%
-article_table, skipped = load_articles_report(articles, max_file_bytes=round(max_file_mb * 1e6))
+article_table, skipped = load_articles_report(
+    articles, max_file_bytes=round(max_file_mb * 1e6), non_english=non_english
+)
 run.write("articles", article_table)
 run.write("skipped", skipped)
 print(workbook.articles_summary(article_table, skipped))
@@ -59,7 +64,8 @@ workbook.head(
 # ## Files skipped or repaired
 #
 # Nothing is dropped silently: an unreadable, empty, oversized or duplicate file is listed
-# here with the reason, and the rest of the folder is processed.
+# here with the reason, and the rest of the folder is processed. Articles that are not in
+# English are flagged (the word lists are English) or, with `non_english = "skip"`, left out.
 
 # %%
 workbook.head(skipped, ["path", "action", "reason"], top_n)

@@ -23,9 +23,12 @@ import hashlib
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +48,7 @@ METADATA_KEYS: tuple[str, ...] = ("outlet", "published", "url", "title", "langua
 SINGLE_ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 CORPUS_SUFFIXES = frozenset({".jsonl", ".csv"})
 DEFAULT_MAX_FILE_BYTES = 5_000_000
+ENGLISH = "en"
 PREFERRED_LEGACY_ENCODING = "cp1252"
 # A decoded text where more than this share of characters are control characters
 # is a binary file that happened to decode, not an article.
@@ -78,18 +82,24 @@ class _Problems:
 
 
 def load_articles(
-    path: str | Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    path: str | Path,
+    *,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    non_english: str = "process",
 ) -> pd.DataFrame:
     """Load every article under ``path`` and return the articles table.
 
     Use :func:`load_articles_report` to get the table of skipped and repaired
     files too.
     """
-    return load_articles_report(path, max_file_bytes=max_file_bytes)[0]
+    return load_articles_report(path, max_file_bytes=max_file_bytes, non_english=non_english)[0]
 
 
 def load_articles_report(
-    path: str | Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    path: str | Path,
+    *,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    non_english: str = "process",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Load every article under ``path``.
 
@@ -120,7 +130,25 @@ def load_articles_report(
         if root.is_dir():
             problems.add(SOURCES_FILE, "warning", f"lists {listed!r}, which is not in the folder")
 
-    rows = [_to_row(article) for article in _unique_ids(loaded, problems)]
+    rows = []
+    for article in _unique_ids(loaded, problems):
+        row = _to_row(article)
+        language = (row["language"] or row["language_detected"]).split("-")[0].lower()
+        if language not in ("", ENGLISH):
+            if non_english == "skip":
+                problems.add(
+                    article.path,
+                    "skipped",
+                    f"language {language!r}, not English (parameter non_english: skip)",
+                )
+                continue
+            problems.add(
+                article.path,
+                "flagged",
+                f"language {language!r}, not English: processed anyway, but the word lists "
+                "are English so few claims will be found (parameter non_english)",
+            )
+        rows.append(row)
     articles = tidy(
         pd.DataFrame(rows, columns=ARTICLE_COLUMNS + ARTICLE_EXTRA_COLUMNS),
         ARTICLE_COLUMNS + ARTICLE_EXTRA_COLUMNS,
@@ -436,6 +464,49 @@ def normalise_date(value: Any) -> str | None:
         return None
 
 
+@cache
+def _language_lexicon() -> dict[str, Any]:
+    path = resources.files("lossledger") / "lexicons" / "languages.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def detect_language(text: str) -> str:
+    """Guess the language of ``text``; return an ISO 639-1 code, or "" when unsure.
+
+    A text mostly in a non-Latin script takes that script's language (letters
+    peculiar to one language decide between those sharing the script); a text in
+    Latin script takes the language whose commonest short words make up the
+    largest share of its words. Word lists: ``lexicons/languages.yaml``.
+    """
+    lexicon = _language_lexicon()
+    sample = text[:20_000]
+    letters = [c for c in sample if c.isalpha()]
+    if len(letters) < lexicon["min_letters"]:
+        return ""
+    for script in lexicon["scripts"]:
+        inside = sum(
+            1 for c in letters if any(low <= ord(c) <= high for low, high in script["ranges"])
+        )
+        if inside / len(letters) > 0.5:
+            for code, marks in (script.get("markers") or {}).items():
+                if any(mark in sample for mark in marks):
+                    return code
+            return str(script["code"])
+    words = [w.lower() for w in _WORD.findall(sample)]
+    if not words:
+        return ""
+    counts = Counter(words)
+    shares = {
+        code: sum(counts[w] for w in set(vocabulary)) / len(words)
+        for code, vocabulary in lexicon["function_words"].items()
+    }
+    best = max(shares, key=lambda code: shares[code])
+    return best if shares[best] >= lexicon["min_share"] else ""
+
+
 def _unique_ids(articles: list[_Article], problems: _Problems) -> list[_Article]:
     """Make article ids unique: a clash takes the file's relative path, then a counter."""
     counts: dict[str, int] = {}
@@ -460,6 +531,7 @@ def _unique_ids(articles: list[_Article], problems: _Problems) -> list[_Article]
 def _to_row(article: _Article) -> dict[str, Any]:
     text = article.text
     row: dict[str, Any] = {key: article.metadata.get(key, "") for key in METADATA_KEYS}
+    row["language_detected"] = detect_language(text)
     row.update(
         article_id=article.article_id,
         path=article.path,

@@ -64,6 +64,13 @@ PARAMETERS: dict[str, Parameter] = {
             minimum=0.001,
         ),
         Parameter(
+            "non_english",
+            str,
+            "process",
+            "articles not in English: 'process' them (flagged) or 'skip' them",
+            choices=("process", "skip"),
+        ),
+        Parameter(
             "top_n",
             int,
             25,

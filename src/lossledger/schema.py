@@ -19,7 +19,7 @@ ARTICLE_COLUMNS: list[str] = [
     "sha256",
 ]
 # Extra article columns written by the loader after the contract ones.
-ARTICLE_EXTRA_COLUMNS: list[str] = ["encoding", "n_chars", "note"]
+ARTICLE_EXTRA_COLUMNS: list[str] = ["language_detected", "encoding", "n_chars", "note"]
 
 SKIPPED_COLUMNS: list[str] = ["path", "action", "reason"]
 
