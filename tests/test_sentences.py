@@ -118,3 +118,9 @@ def test_trie_alternation_matches_the_same_as_a_plain_alternation():
         "kill",
         "wound",
     ]
+
+
+def test_phrase_patterns_treat_both_apostrophes_alike():
+    pattern = phrase_pattern(["Cox's Bazar"])
+    assert pattern.search("camps near Cox’s Bazar were hit")
+    assert pattern.search("camps near Cox's Bazar were hit")

@@ -89,3 +89,25 @@ def test_odd_input_never_raises():
     # An impossible day falls back to the month it names.
     assert [r.value for r in find_time_refs("On 31 February 2025 nothing.", PUB)] == ["2025-02"]
     assert parse_published("2025-06-15T10:00:00") is not None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "published", "expected"),
+    [
+        ("Some 480 people were killed between January and March.", "480", "2025-07-10", "2025-03"),
+        ("More than 90,000 were displaced in January alone.", "90,000", "2025-02-05", "2025-01"),
+        ("About 3,000 fled in November.", "3,000", "2025-02-05", "2024-11"),
+        ("It put deaths by the end of 2024 at 70,000.", "70,000", "2025-10-31", "2024-12"),
+        ("More than 800 people died at sea so far this year.", "800", "2025-09-03", "2025-09"),
+    ],
+)
+def test_month_periods_and_running_totals(sentence, number, published, expected):
+    assert as_of(sentence, number, published) == expected
+
+
+def test_when_a_total_was_given_beats_a_running_period_in_its_clause():
+    sentence = "The mission said last month that 500 were killed and 900 injured since 2022."
+    refs = find_time_refs(sentence, PUB)
+    start = sentence.index("900")
+    clause = (sentence.index("900"), len(sentence))
+    assert choose_as_of(refs, start, start + 3, clause, PUB) == "2025-05"

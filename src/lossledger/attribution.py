@@ -85,8 +85,16 @@ _DETERMINERS = frozenset(
 )  # fmt: skip
 _PARENTHETICAL_START = re.compile(
     r"^\s*(?:[a-z]+ing\b|quoted|in\b|on\b|for\b|a\b|an\b|the\b|who\b|citing|"
-    r"according|addressing|answering|responding|asked|interviewed|told\b|at\b|via\b|"
+    r"according|addressing|answering|responding|asked|interviewed|told\b|at\b|via\b|which\b|"
     r"himself|herself|itself|[A-Z][\w’'-]*,\s+a\b)",
+    re.IGNORECASE,
+)
+# "Earlier this year the two outlets said": the time phrase is not part of the speaker.
+_LEADING_TIME = re.compile(
+    r"^(?:(?:earlier|later|early|late)\s+)?(?:(?:this|last|on|in)\s+)?"
+    r"(?:year|month|week|weekend|morning|afternoon|evening|night|Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|(?:19|20)\d\d)\b,?\s+(?=\S)",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[^\W\d_][\w’'.\-&/]*|\d[\w,.\-]*|[^\w\s]", re.UNICODE)
@@ -171,6 +179,9 @@ class _Lexicon:
     party_of: dict[str, str]
     party_names: frozenset[str]
     third_party: str
+    combined_re: re.Pattern
+    org_heads: frozenset[str]
+    figure_nouns: frozenset[str]
 
 
 def _norm_quote(s: str) -> str:
@@ -263,6 +274,9 @@ def _lexicon() -> _Lexicon:
         party_of=party_of,
         party_names=frozenset(party_of),
         third_party=str(parties_y.get("third_party") or "third-party"),
+        combined_re=phrase_pattern(list(parties_y.get("combined") or [])),
+        org_heads=frozenset(str(w).lower() for w in sources_y.get("org_heads") or []),
+        figure_nouns=frozenset(str(w).lower() for w in sources_y.get("figure_nouns") or []),
     )
 
 
@@ -313,7 +327,7 @@ def _clean_phrase(phrase: str) -> str:
     words = phrase.split(" ")
     while words and words[0].lower().strip(",") in _LEADING_JUNK:
         words = words[1:]
-    phrase = " ".join(words)
+    phrase = _LEADING_TIME.sub("", " ".join(words))
     return re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.IGNORECASE)
 
 
@@ -342,6 +356,14 @@ def _person_name(phrase: str) -> tuple[str, str]:
         else:
             break
     title = " ".join(words[: len(words) - len(name)])
+    before = words[len(words) - len(name) - 1] if len(name) < len(words) else ""
+    if name and (
+        name[-1].rstrip(",.").lower() in lex.org_heads
+        or (before[:1].islower() and before.lower() in _PREPOSITIONS | {"the", "and"})
+    ):
+        # "State Emergency Service", "Headquarters for the Treatment of Prisoners of
+        # War": the capitalised words end an organisation's name, not a person's.
+        return "", phrase
     return " ".join(name), title
 
 
@@ -368,6 +390,9 @@ def classify(
     if not cleaned or cleaned.lower() in _DETERMINERS:
         return None
     registry = registry or _Registry()
+    if lex.combined_re.fullmatch(cleaned):
+        # "both sides said": the two governments together.
+        return Speaker(cleaned, "official", "both", False)
     entity = lex.entity_re.search(cleaned)
     if entity:
         canonical = lex.variant_to_entity.get(" ".join(entity.group().split()), "")
@@ -413,6 +438,9 @@ def classify(
         return Speaker(stripped, role, side, head.lower() in lex.person_roles)
     if _CAPITALISED.match(stripped) and not _side_in(stripped):
         return Speaker(stripped, "independent", lex.third_party, False)
+    if stripped.split(" ")[-1].lower() in lex.figure_nouns and _side_in(stripped):
+        # "according to Israeli tallies": a party's own figures are its officials'.
+        return Speaker(stripped, "official", _side_in(stripped), False)
     return None
 
 
@@ -543,6 +571,8 @@ _CLOSING_FRAME = re.compile(
     r"(?:[.!?]\s*|,\s*(?:adding|citing|noting|according|while|as|saying)\b.*)?",
     re.S,
 )
+# How many sentences back a definite "the headquarters" may find the one it names.
+_DEFINITE_REACH = 12
 _DEFINITE_SHORT = re.compile(r"(?i)the(?:\s+[a-z-]+){1,2}")
 _POSSESSIVE_START = re.compile(r"(?i)(?:its|their)\s")
 _DEFINITE_START = re.compile(r"(?i)the\s")
@@ -860,6 +890,8 @@ def attribute_article(
                 if frame.speaker is None and _DEFINITE_SHORT.fullmatch(word):
                     # "the group said", "the network said": an earlier organisation.
                     frame.speaker = _resolve_pronoun("it", i, frame.np_start, att, people)
+                elif frame.speaker is not None and not frame.speaker.person:
+                    frame.speaker = _antecedent(frame, i, att) or frame.speaker
                 if frame.speaker and frame.speaker.person:
                     people.append((frame.np_start, frame.np_end, frame.speaker))
             if frame.speaker and not frame.speaker.side:
@@ -911,16 +943,62 @@ def attribute_article(
     return att
 
 
+_DESCRIPTION = re.compile(r"[Tt]he\s+(?:two\s+|three\s+|four\s+)?[a-z-]+(?:\s+[a-z-]+)?")
+
+
+def _named(name: str) -> bool:
+    """Does a source name hold a proper name ("Sudan Doctors Network", "OHCHR"), not just
+    a demonym on a description ("Russian news outlets")?"""
+    lex = _lexicon()
+    return any(
+        _CAPITALISED.match(w) and _norm_quote(w) not in lex.party_names for w in name.split()
+    )
+
+
+def _antecedent(frame: Frame, sent_i: int, att: ArticleAttribution) -> Speaker | None:
+    """The named source a definite description refers back to: "the medical group",
+    "the report", "the two outlets" after "the Sudan Doctors Network said", "in a report",
+    "Estimates by Mediazona and Meduza". The last named, non-person speaker of this
+    sentence (before it) or the two before, of the same kind: an official description
+    needs its head noun in the antecedent ("the ministry" -> "Russia's Defence
+    Ministry"; "the rebels" is not "Congo's government"); a media or independent one
+    takes either of those two kinds.
+    """
+    described = _LEADING_TIME.sub("", " ".join(frame.raw.split()))
+    speaker = frame.speaker
+    if speaker is None or not _DESCRIPTION.fullmatch(described):
+        return None
+    official = speaker.type == "official"
+    head = described.split()[-1].lower()
+    for k in range(sent_i, max(-1, sent_i - 3), -1):
+        for f in reversed(att.frames[k]):
+            found = f.speaker
+            if (
+                found is None
+                or found is speaker
+                or (k == sent_i and f.verb_start >= frame.np_start)
+                or found.person
+                or not _named(found.name)
+                or (found.type == "official") != official
+                or (official and head not in f.raw.lower())
+            ):
+                continue
+            return found
+    return None
+
+
 def _inherit_side(speaker: Speaker, raw: str, sent_i: int, att: ArticleAttribution) -> Speaker:
     """Side of a definite source ("the rebels", "the ministry", "the media reports").
 
-    First a party named with the same head noun in this or the two sentences before
-    ("M23 rebels", "Russia's Defence Ministry"); else, for media, the side of the media
-    source named there ("Russian news outlets reported" before "the media reports").
+    First a party named with the same head noun earlier in the article, nearest first
+    ("M23 rebels", "Russia's Defence Ministry", "Ukraine's Coordination Headquarters":
+    a definite "the headquarters" paragraphs later is still that one); else, for media,
+    the side of the media source named in the two sentences before ("Russian news
+    outlets reported" before "the media reports").
     """
     head = raw.strip().split()[-1] if raw.strip() else ""
     if head:
-        lo = att.sentences[max(0, sent_i - 2)].start
+        lo = att.sentences[max(0, sent_i - _DEFINITE_REACH)].start
         window = att.text[lo : att.sentences[sent_i].end]
         for _start, end, party in reversed(party_mentions(window)):
             after = window[end : end + 60]

@@ -49,7 +49,7 @@ import itertools
 import math
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -70,6 +70,7 @@ from lossledger.sentences import (
     phrase_pattern,
     quote_spans,
     split_sentences,
+    trie_alternation,
 )
 from lossledger.timeref import choose_as_of, default_as_of, find_time_refs
 
@@ -95,6 +96,12 @@ _BEFORE_ID = re.compile(
     r"Battalion|Unit|page|Chapter|Section|Room|Platform|Gate|Building|Block|Apartment|"
     r"Division|Regiment|Corps|Squadron|Order|Decree|Law|Item|Paragraph|Category|Level|"
     r"Phase|Stage|Grade|Class|Model|Type|Version|Channel|Line|Bus|Train|Km)\s*)$"
+)
+# "one in seven Pakistanis", "three out of four": a share, not a count.
+_RATIO_AFTER = re.compile(
+    r"\s+(?:in|out\s+of)\s+(?:every\s+)?(?:\d|(?:two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|\w+teen|twenty|thirty|forty|fifty|hundred|a\s+hundred)\b)",
+    re.IGNORECASE,
 )
 _ORDINAL = re.compile(r"\d(?:st|nd|rd|th)\b", re.IGNORECASE)
 _BODIES_OF = re.compile(
@@ -127,7 +134,8 @@ _PARENTHETICAL_SUBSET = re.compile(
     r"^[^,;.]*,\s*(?:including|among them|among whom|of whom)\s+[^,;.]*$", re.IGNORECASE
 )
 _LOCATION_BEFORE = re.compile(
-    r"\b(?:in|at|near|across|inside|of|outside)\s+(?:the\s+)?(?:[a-z]+\s+)?$", re.IGNORECASE
+    r"\b(?:in|at|near|across|inside|of|outside|on|against)\s+(?:the\s+)?(?:[a-z]+\s+)?$",
+    re.IGNORECASE,
 )
 _PEOPLE_POPULATION = frozenset({"residents", "inhabitants", "population", "people living"})
 _RECIPIENT = re.compile(r"\b(?:to|by)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -139,7 +147,36 @@ _POSSESSIVE_PRONOUN = re.compile(
     r"prisoners|nationals|civilians)\b",
     re.IGNORECASE,
 )
-_OF_THEM = re.compile(r"^\s*(?:of\s+(?:them|whom|those|these))\b", re.IGNORECASE)
+# "mobilised soldiers number some 14,600": the people counted come before the number.
+_PEOPLE_NUMBER = re.compile(
+    r"\b(?:people|soldiers|troops|civilians|fighters|servicemen|children|men|women|"
+    r"victims|dead|prisoners|detainees|migrants|refugees|officers|personnel)\s+"
+    r"(?:number|numbered|total|totalled|totaled|came\s+to|stood\s+at)\s+\Z",
+    re.IGNORECASE,
+)
+# No "^": ``match(text, pos)`` anchors at ``pos`` already, "^" would only match at 0.
+_OF_THEM = re.compile(r"\s*(?:of\s+(?:them|whom|those|these))\b", re.IGNORECASE)
+# "its fighters had killed", "their troops repelled": the possessor's people are the agents.
+_AGENT_VERB = re.compile(
+    r"\s+(?:had\s+|have\s+|has\s+)?(?:killed|shot|executed|massacred|murdered|shelled|bombed|"
+    r"attacked|struck|captured|repelled|destroyed|shot\s+down)\b",
+    re.IGNORECASE,
+)
+# "Russian forces had lost 1,040 troops": the subject of "lost" is whose losses they are.
+_VICTIM_VERB = re.compile(
+    r"\s+(?:had\s+|have\s+|has\s+)?(?:lost|suffered|sustained|lose|loses)\b", re.IGNORECASE
+)
+# A soldier count reported by a side's own military ("it says 405 soldiers have been
+# killed ... in Gaza") is that side's: militaries name enemy dead by demonym or "fighters".
+# ... and only when they are the ones it happened to ("405 soldiers have been killed"),
+# not the object of the speaker's own act ("the rebels captured 1,200 soldiers").
+_SUFFERED = re.compile(
+    r"[^,;.]{0,40}?\b(?:(?:have|has|had|were|was)\s+(?:been\s+)?(?:killed|wounded|injured|hurt|"
+    r"lost|missing)|died|were\s+lost)\b",
+    re.IGNORECASE,
+)
+_EACH = re.compile(r"\s+each\b", re.IGNORECASE)
+_OWN_SOLDIERS = frozenset({"soldiers", "troops", "servicemen", "servicemembers", "personnel"})
 
 
 @dataclass(frozen=True)
@@ -160,6 +197,14 @@ class _Lexicon:
     population_re: re.Pattern
     combined_re: re.Pattern
     opponents: dict[str, list[str]]
+    exchange_context_re: re.Pattern
+    at_sea_re: re.Pattern
+    floor_re: re.Pattern
+    outsider_re: re.Pattern
+    party_names: frozenset[str]
+    non_loss_heads: frozenset[str]
+    non_loss_re: re.Pattern
+    beneficiary_re: re.Pattern
 
 
 @cache
@@ -191,6 +236,29 @@ def _lexicon() -> _Lexicon:
             str(name): [str(o) for o in (entry or {}).get("opponents") or []]
             for name, entry in (parties.get("parties") or {}).items()
         },
+        exchange_context_re=phrase_pattern(list(metrics.get("exchange_context") or [])),
+        at_sea_re=phrase_pattern(list(parties.get("at_sea") or [])),
+        floor_re=re.compile(
+            r"(?<![\w-])(?:"
+            + trie_alternation(list(metrics.get("floor_verbs") or []), lower=True)
+            + r")\s+\Z",
+            re.IGNORECASE,
+        ),
+        outsider_re=phrase_pattern(list(load_lexicon("sources").get("outsiders") or [])),
+        party_names=frozenset(
+            str(n)
+            for entry in (parties.get("parties") or {}).values()
+            for n in (entry or {}).get("names") or []
+        ),
+        non_loss_heads=frozenset(str(w).lower() for w in metrics.get("non_loss_heads") or []),
+        non_loss_re=phrase_pattern(list(metrics.get("non_loss_cues") or [])),
+        # Anchored at the end: the cue must sit right before the number.
+        beneficiary_re=re.compile(
+            r"(?<![\w-])(?:"
+            + trie_alternation(list(metrics.get("beneficiary_cues") or []), lower=True)
+            + r")\s+(?:the\s+|some\s+|about\s+|around\s+|nearly\s+|over\s+)?$",
+            re.IGNORECASE,
+        ),
     )
 
 
@@ -225,7 +293,71 @@ def _find_numbers(text: str) -> list[Any]:
     # Imported here so that the rest of the stage imports without the number layer.
     from lossledger.numbers import find_numbers
 
-    return list(find_numbers(text))
+    return [_repair_mention(text, m) for m in find_numbers(text)]
+
+
+# "since October 2023 to 45,854": a year is never the low end of a count's range.
+_YEAR_RANGE = re.compile(r"((?:19|20)\d\d)\s*(?:to|-|–|—)\s*(?=\S)")
+_DOZEN = re.compile(r"\bdozen\b", re.IGNORECASE)
+
+
+def _repair_mention(text: str, m: Any) -> Any:
+    """Work around two readings of the number layer that a claim must not keep.
+
+    - A range whose low end is a year ("killed since October 2023 to 45,854") is the
+      high number alone: the year belongs to a date.
+    - "a dozen", "two dozen" are round numbers a writer uses loosely: ``approx``.
+    - After a verb of crossing a mark ("the toll passes 45,800", "topped 1,000") the
+      figure is a floor (metrics.yaml ``floor_verbs``).
+    """
+    if m.bound == "range" and m.low is not None and 1900 <= m.low <= 2100:
+        found = _YEAR_RANGE.match(text, m.num_start, m.num_end)
+        if found and found.end() < m.num_end and m.high is not None:
+            return replace(
+                m,
+                start=found.end(),
+                num_start=found.end(),
+                text=text[found.end() : m.num_end],
+                value=m.high,
+                low=None,
+                high=None,
+                bound="exact",
+                hedge="",
+            )
+    if m.bound == "exact" and not m.vague and _DOZEN.search(m.text):
+        return replace(m, bound="approx")
+    if m.bound == "exact" and m.value is not None and not m.hedge:
+        floor = _lexicon().floor_re.search(text[max(0, m.start - 20) : m.start])
+        if floor:
+            return replace(m, bound="lower", low=m.value)  # "the toll passes 45,800"
+    return m
+
+
+# Between a hedged figure and a bare one: "at least 11,973 [civilians had been killed
+# and] 24,614 injured". A short run of words ending in "and"/"or", no punctuation.
+_COORDINATED = re.compile(r"\s+(?:[A-Za-z’'-]+\s+){0,5}(?:and|or)\s+\Z")
+_OWN_QUANTIFIER = re.compile(r"\b(?:another|a further|further|an additional)\s+\Z", re.I)
+
+
+def _share_hedge(text: str, prev: Any, cur: Any) -> Any:
+    """One hedge in front of two coordinated figures covers both ("at least 1,480 people
+    were killed and 572 injured": the 572 is a floor too)."""
+    if (
+        cur.bound != "exact"
+        or cur.hedge
+        or getattr(cur, "vague", False)
+        or not prev.hedge
+        or prev.bound not in ("lower", "upper", "approx")
+        or getattr(prev, "vague", False)
+        or cur.value is None
+    ):
+        return cur
+    between = text[prev.end : cur.start]
+    if not _COORDINATED.fullmatch(between) or _OWN_QUANTIFIER.search(between):
+        return cur
+    low = cur.value if prev.bound == "lower" else None
+    high = cur.value if prev.bound == "upper" else None
+    return replace(cur, bound=prev.bound, low=low, high=high)
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -296,20 +428,36 @@ def article_claims(record: dict[str, Any]) -> list[dict[str, Any]]:
     # Speakers are only looked for around sentences that may hold a claim.
     lex = _lexicon()
     heads: dict[int, list[str]] = {}  # counted noun phrase of each mention, by id
-    needed = {
-        k
+    # Numbers that cannot be claims ("two dams", "aged 34", "one surgeon for every 300")
+    # are left out once, here, before clauses are cut: "Nine members of one family
+    # died" keeps "died" in the clause of "Nine".
+    candidates = {
+        k: [m for m in found if _may_be_claim(text, sentences[k], m, lex, heads)]
         for k, found in by_sentence.items()
-        if any([_may_be_claim(text, sentences[k], m, lex, heads) for m in found])
-    } | {bisect.bisect_right(starts, q.open) - 1 for q in quotes}
+    }
+    needed = {k for k, found in candidates.items() if found} | {
+        bisect.bisect_right(starts, q.open) - 1 for q in quotes
+    }
     attribution = attribute_article(text, sentences, quotes, needed)
 
     rows: list[dict[str, Any]] = []
     history: list[tuple[int, str, str]] = []  # (sentence index, metric, party) of figures so far
     for k, sentence in enumerate(sentences):
-        found = by_sentence.get(k)
+        found = candidates.get(k)
         if found:
             rows.extend(
-                _sentence_figures(text, sentence, k, found, attribution, published, history, heads)
+                _sentence_figures(
+                    text,
+                    sentence,
+                    k,
+                    found,
+                    by_sentence[k],
+                    attribution,
+                    published,
+                    history,
+                    heads,
+                    sentences[max(0, k - 3)].start,
+                )
             )
     rows.extend(_quote_rows(text, sentences, starts, quotes, attribution, published))
     for row in rows:
@@ -399,7 +547,14 @@ def _nearest_metric(text: str, clause: tuple[int, int], m: Any, lex: _Lexicon) -
 
 
 def _metric(
-    text: str, sentence: Sentence, clause: tuple[int, int], m: Any, head: list[str], lex: _Lexicon
+    text: str,
+    sentence: Sentence,
+    clause: tuple[int, int],
+    m: Any,
+    head: list[str],
+    lex: _Lexicon,
+    people: bool | None = None,
+    context_start: int | None = None,
 ) -> str:
     lo, hi = clause
     before = text[max(lo, m.start - 40) : m.start]
@@ -411,6 +566,16 @@ def _metric(
         return "prisoners_exchanged" if lex.exchange_re.search(text, *whole) else "other"
     if lex.combo_re.search(text, lo, hi):
         return "casualties"
+    if (
+        people
+        and lex.exchange_re.search(text, lo, hi)
+        and lex.exchange_context_re.search(
+            text, sentence.start if context_start is None else context_start, sentence.end
+        )
+    ):
+        # "the 390 Ukrainians freed", "had been returned from Kyiv-controlled territory"
+        # in a story about a swap: people freed in it, whatever noun counts them.
+        return "prisoners_exchanged"
     return _nearest_metric(text, clause, m, lex)
 
 
@@ -442,6 +607,7 @@ def _party(
     sentence_parties: list[tuple[int, int, str]],
     whole_clause: tuple[int, int],
     lex: _Lexicon,
+    speaker_side: str = "",
 ) -> str:
     lo, hi = clause
     # "the two sides exchanged 175": "two" is a number of its own, so look a little back.
@@ -459,6 +625,13 @@ def _party(
     mentions = [
         p for p in everyone if not any(a <= p[0] < b for a, b in excluded)
     ]  # fmt: skip
+    if lex.at_sea_re.search(text, sentence.start, sentence.end):
+        # A boat of migrants: the port it left, the coast it sank off and the island it
+        # was bound for say nothing about whose people drowned (a demonym in the counted
+        # noun phrase, "40 Eritrean migrants", was taken above).
+        everyone = mentions = []
+    if metric == "prisoners_exchanged" and _EACH.match(text, head_end):
+        return "both"  # "exchanged 390 prisoners of war each"
     if metric in ("bodies_returned", "prisoners_exchanged"):
         for start, _end, party in mentions:
             if lo <= start and _RECIPIENT.search(text[max(lo, start - 12) : start]):
@@ -472,6 +645,13 @@ def _party(
     in_clause = [p for p in mentions if lo <= p[0] < hi]
     attackers = [p for p in in_clause if _is_attacker(text, p, lo)]
     others = [p for p in in_clause if p not in attackers]
+    if (
+        speaker_side in lex.opponents
+        and _OWN_SOLDIERS.intersection(w.lower() for w in head)
+        and _SUFFERED.match(text, head_end)
+        and not any(text[p[0] : p[1]] in lex.party_names for p in others)
+    ):
+        return speaker_side  # "the army said 405 soldiers were killed in Gaza"
     if others:
 
         def distance(p: tuple[int, int, str]) -> int:
@@ -510,11 +690,12 @@ def _party(
 def _possessive_owner(text: str, lo: int, hi: int, parties: list[tuple[int, int, str]]) -> str:
     """The party an "its soldiers" / "their losses" in ``text[lo:hi]`` refers to: the
     nearest party named before the pronoun."""
-    found = _POSSESSIVE_PRONOUN.search(text, lo, hi)
-    if not found:
-        return ""
-    before = [p for p in parties if p[1] <= found.start()]
-    return before[-1][2] if before else ""
+    for found in _POSSESSIVE_PRONOUN.finditer(text, lo, hi):
+        if _AGENT_VERB.match(text, found.end()):
+            continue  # "its fighters had killed 200": the fighters are not the counted
+        before = [p for p in parties if p[1] <= found.start()]
+        return before[-1][2] if before else ""
+    return ""
 
 
 def _reported_part(clause: tuple[int, int], speaker: Attribution, m: Any) -> tuple[int, int]:
@@ -540,8 +721,9 @@ def _is_attacker(text: str, mention: tuple[int, int, str], lo: int) -> bool:
     before = text[max(lo, mention[0] - 60) : mention[0]]
     if _AGENT_BEFORE.search(before):
         return True
-    if not _ATTACKER.match(text, mention[1]):
-        return False
+    agent = _ATTACKER.match(text, mention[1])
+    if not agent or _VICTIM_VERB.match(text, agent.end()):
+        return False  # "Russian forces had lost 1,040 troops": the losers, not attackers
     return not _LOCATION_BEFORE.search(before)
 
 
@@ -549,13 +731,20 @@ def _sentence_figures(
     text: str,
     sentence: Sentence,
     index: int,
-    mentions: list[Any],
+    candidates: list[Any],
+    every_number: list[Any],
     attribution: ArticleAttribution,
     published: str,
     history: list[tuple[int, str, str]],
     heads: dict[int, list[str]],
+    context_start: int,
 ) -> list[dict[str, Any]]:
+    """Figure rows of one sentence: ``candidates`` are its numbers that may be claims
+    (:func:`_may_be_claim`), ``every_number`` all of them (no time expression overlaps)."""
     lex = _lexicon()
+    mentions = list(candidates)
+    for i in range(1, len(mentions)):
+        mentions[i] = _share_hedge(text, mentions[i - 1], mentions[i])
     clauses = _clauses(text, sentence, mentions)
     for i in range(len(mentions) - 1):
         # "16 people, including seven children, were wounded": the predicate after the
@@ -567,21 +756,13 @@ def _sentence_figures(
     rows: list[dict[str, Any]] = []
     prev_metric = prev_party = ""
     for m, clause in zip(mentions, clauses, strict=False):
-        if (
-            getattr(m, "unit", "")
-            or _ORDINAL.search(m.text)
-            or _BEFORE_ID.search(text[max(sentence.start, m.start - 20) : m.start])
-        ):
-            continue
-        if getattr(m, "vague", False) or (m.value is None and m.low is None and m.high is None):
-            continue  # a vague amount ("dozens", "several hundred") has nothing to compare
         head = heads.get(id(m)) or _head_words(text, m.num_end, sentence.end)
         people = _is_people_head(head, lex)
-        if people is False:
-            continue
+        if people is None and _PEOPLE_NUMBER.search(text, clause[0], m.start):
+            people = True  # "mobilised soldiers number some 14,600"
         if lex.population_re.search(text[max(clause[0], m.start - 25) : m.end + 30]):
             continue
-        metric = _metric(text, sentence, clause, m, head, lex)
+        metric = _metric(text, sentence, clause, m, head, lex, people, context_start)
         subset = bool(prev_metric) and _SUBSET.search(
             text[max(sentence.start, m.start - 20) : m.start]
         )
@@ -590,10 +771,14 @@ def _sentence_figures(
         if not metric:
             if not people or _PEOPLE_POPULATION.intersection(head):
                 continue  # "a city of 275,000 residents" is a population, not a claim
+            if not subset and _non_loss(text, clause, head, lex):
+                continue  # rescuers deployed, passengers on board, a readership
             metric = prev_metric or "other"
         speaker = attribution.speaker_at(index, m.start, m.end)
         frames = attribution.frames[index] if index < len(attribution.frames) else []
-        excluded = [(f.np_start, f.np_end) for f in frames if f.speaker is speaker.speaker]
+        # Every speaker phrase of the sentence ("an Eritrean survivor told Save the
+        # Children, which said ...") names who speaks, not whose people are counted.
+        excluded = [(f.np_start, f.np_end) for f in frames if f.speaker]
         head_end = _head_end(text, m.num_end, head)
         recent = _recent_party(history, index, metric)
         last_party = history[-1][2] if history else ""
@@ -613,12 +798,15 @@ def _sentence_figures(
             sentence_parties,
             clause,
             lex,
+            speaker.speaker.side if speaker.speaker else "",
         )
         genre = _genre(text, clause, lex)
         if refs is None:
             refs = find_time_refs(text, published, sentence.start, sentence.end)
             refs = [
-                r for r in refs if not any(r.start < n.end and n.start < r.end for n in mentions)
+                r
+                for r in refs
+                if not any(r.start < n.end and n.start < r.end for n in every_number)
             ]
         frame = speaker.frame
         statement = (min(frame.np_start, frame.verb_start), frame.verb_end) if frame else None
@@ -628,6 +816,11 @@ def _sentence_figures(
         side = source.side if source else ""
         if genre == "named_list" and stype == "media":
             stype, side = "independent", "third-party"
+        if stype == "official" and not side and not lex.outsider_re.search(source.name):
+            # "local officials", "the district governor", "the State Emergency Service":
+            # officials answer for the people whose losses they count, so without a side
+            # of their own they speak for that party (or for the story's subject).
+            side = party if party and party != "both" else _dominant_party(history)
         rows.append(
             {
                 "kind": "figure",
@@ -660,18 +853,40 @@ def _sentence_figures(
 def _may_be_claim(
     text: str, sentence: Sentence, m: Any, lex: _Lexicon, heads: dict[int, list[str]]
 ) -> bool:
-    """Cheap checks that rule a number out before any context is read (step 1 and 3)."""
+    """Cheap checks that rule a number out before any context is read (step 1 and 3).
+
+    A vague amount ("dozens", "tens of thousands") stays: the number layer reads it as
+    a floor, and "killed dozens" is a claim a reader would check.
+    """
     if (
         getattr(m, "unit", "")
-        or getattr(m, "vague", False)
         or (m.value is None and m.low is None and m.high is None)
         or _ORDINAL.search(m.text)
-        or _BEFORE_ID.search(text[max(sentence.start, m.start - 20) : m.start])
     ):
         return False
-    head = _head_words(text, m.num_end, sentence.end)
-    heads[id(m)] = head
+    before = text[max(sentence.start, m.start - 30) : m.start]
+    if (
+        _BEFORE_ID.search(before[-20:])
+        or lex.beneficiary_re.search(before)
+        or _RATIO_AFTER.match(text, m.end)
+    ):
+        return False
+    head = heads.get(id(m))
+    if head is None:
+        head = _head_words(text, m.num_end, sentence.end)
+        heads[id(m)] = head
     return _is_people_head(head, lex) is not False
+
+
+def _non_loss(text: str, clause: tuple[int, int], head: list[str], lex: _Lexicon) -> bool:
+    """A people count without a loss word that counts something else: rescuers,
+    staff or members ("more than 200 rescuers were sent"), passengers ("120 people had
+    boarded")."""
+    lowered = [w.lower() for w in head]
+    pairs = {f"{a} {b}" for a, b in itertools.pairwise(lowered)}
+    if lex.non_loss_heads.intersection(lowered) or lex.non_loss_heads.intersection(pairs):
+        return True
+    return bool(lex.non_loss_re.search(text, *clause))
 
 
 def _head_end(text: str, num_end: int, head: list[str]) -> int:

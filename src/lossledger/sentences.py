@@ -256,7 +256,9 @@ def trie_alternation(phrases: list[str] | tuple[str, ...] | set[str], lower: boo
             if ch == "*":
                 alts.append(r"[\w'’-]*")
                 continue
-            piece = r"\s+" if ch == " " else re.escape(ch)
+            # Typographic and straight apostrophes are the same letter to a reader
+            # ("Cox’s Bazar" is "Cox's Bazar").
+            piece = r"\s+" if ch == " " else "['’]" if ch in "'’" else re.escape(ch)
             alts.append(piece + build(node[ch]))
         if not alts:
             return ""

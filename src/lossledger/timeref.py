@@ -69,6 +69,8 @@ class _Lexicon:
     month_year_re: re.Pattern
     weekday_re: re.Pattern
     hint_re: re.Pattern
+    month_span_re: re.Pattern
+    month_only_re: re.Pattern
 
 
 _ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -116,6 +118,18 @@ def _lexicon() -> _Lexicon:
             r"\b(?:1[89]\d\d|20\d\d|"
             + trie_alternation([*months, *weekdays, *relative_words], lower=True)
             + r")(?!\w)",
+            re.IGNORECASE,
+        ),
+        # "between January and March", "from May to July": the period ends in the last.
+        month_span_re=re.compile(
+            rf"\b(?:between|from)\s+(?:{month_alt})\.?\s+(?:and|to|through|until)\s+"
+            rf"{month_name}(?:,?\s+{year})?\b",
+            re.IGNORECASE,
+        ),
+        # "in January", "since March" without a year: the last such month up to publication.
+        month_only_re=re.compile(
+            rf"\b(?:in|during|since|by|until|through|throughout|of)\s+{month_name}\b"
+            r"(?!\s*(?:\d|of\s+\d))",
             re.IGNORECASE,
         ),
         weekday_re=re.compile(
@@ -212,6 +226,8 @@ def _year_refs(text: str, start: int, end: int) -> list[TimeRef]:
         d = _safe_date(int(m[1]), int(m[2]), int(m[3]))
         if d:
             found.append(TimeRef(m.start(), m.end(), m[0], "absolute", DAY, d.isoformat()))
+    for m in _END_OF_YEAR.finditer(text, start, end):
+        found.append(TimeRef(m.start(), m.end(), m[0], "absolute", MONTH, f"{m[1]}-12"))
     for m in _YEAR_RE.finditer(text, start, end):
         group = 1 if m[1] else 2
         found.append(TimeRef(m.start(group), m.end(group), m[group], "absolute", YEAR, m[group]))
@@ -225,12 +241,44 @@ def _month_refs(text: str, start: int, end: int, lex: _Lexicon, pub: date | None
             ref = _day_ref(m, lex, pub)
             if ref:
                 found.append(ref)
+    for regex in (lex.month_span_re, lex.month_only_re):
+        for m in regex.finditer(text, start, end):
+            ref = _bare_month_ref(m, lex, pub)
+            if ref:
+                found.append(ref)
     for m in lex.month_year_re.finditer(text, start, end):
         month = lex.months.get(m["month"].lower().rstrip("."))
         if month and not (m["month"].lower() in ("may", "mar") and m["month"].islower()):
             value = f"{int(m['year']):04d}-{month:02d}"
             found.append(TimeRef(m.start(), m.end(), m[0], "absolute", MONTH, value))
     return found
+
+
+def _bare_month_ref(m: re.Match, lex: _Lexicon, pub: date | None) -> TimeRef | None:
+    """A month named without a day: its own year if given, else the last such month on
+    or before publication ("in January" in a February article is last January)."""
+    word = m["month"]
+    month = lex.months.get(word.lower().rstrip("."))
+    if not month or (word.lower() in ("may", "mar") and word.islower()):
+        return None
+    start = m.start("month") if m.re is lex.month_only_re else m.start()
+    year = m.groupdict().get("year")
+    if year:
+        value = f"{int(year):04d}-{month:02d}"
+    elif pub:
+        value = f"{pub.year if month <= pub.month else pub.year - 1:04d}-{month:02d}"
+    else:
+        return TimeRef(start, m.end(), m[0], "absolute", 0, "")
+    return TimeRef(start, m.end(), text_of(m, start), "absolute", MONTH, value)
+
+
+def text_of(m: re.Match, start: int) -> str:
+    """The matched text from ``start`` (an offset in the searched string) to the end."""
+    return m.string[start : m.end()]
+
+
+# "by the end of 2024": the year's last month.
+_END_OF_YEAR = re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
 def _day_ref(m: re.Match, lex: _Lexicon, pub: date | None) -> TimeRef | None:
@@ -337,7 +385,9 @@ def choose_as_of(
     lo, hi = window if window else (num_start, num_end)
 
     def rank(r: TimeRef) -> tuple[int, int, int, int, int]:
-        inside = int(lo <= r.start and r.end <= hi)
+        # A running period ("since February 2022") in the clause does not beat when the
+        # total was given ("said last month that ... since February 2022").
+        inside = int(lo <= r.start and r.end <= hi and r.kind != "ongoing")
         distance = num_start - r.end if r.end <= num_start else r.start - num_end
         said = int(statement is not None and statement[0] <= r.start < statement[1] + 40)
         return (inside, KIND_RANK.get(r.kind, 0), said, r.precision, -distance)
