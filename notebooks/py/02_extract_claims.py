@@ -21,22 +21,26 @@
 # ("more than", "as many as"), what is counted, whose losses, who asserts it and as of when;
 # and one row per direct quotation with its speaker. Every row keeps its article, character
 # offsets and sentence, so each claim can be traced back to the text.
+#
+# Articles already in the ledger (same text, same extractor version) are not extracted again:
+# their stored claims are reused.
 
 # %% tags=["parameters"]
+ledger: str = ""  # DuckDB ledger of earlier runs; "" for ledger.duckdb in the outputs folder
 top_n: int = 25  # rows shown in a notebook's tables; the full tables go to tables/
 run_dir: str = "outputs/lab"  # run folder to read from and write to (the runner sets it)
 
 # %%
 from lossledger import workbook
-from lossledger.claims import extract_claims
 from lossledger.schema import ARTICLE_COLUMNS
 
-run = workbook.open_run(run_dir, top_n=top_n)
+run = workbook.open_run(run_dir, ledger=ledger, top_n=top_n)
 article_table = run.read("articles", ARTICLE_COLUMNS)
 
 # %%
-claims = extract_claims(article_table)
+claims, reuse_note = workbook.extract_with_ledger(article_table, ledger)
 run.write("claims", claims)
+print(reuse_note)
 print(workbook.claims_summary(claims, article_table))
 
 # %% [markdown]

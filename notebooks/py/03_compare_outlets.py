@@ -15,23 +15,25 @@
 # %% [markdown]
 # # 3. Compare the outlets
 #
-# **Reads** `tables/claims.csv` from the run folder (written by notebook 2).
+# **Reads** `tables/claims.csv` from the run folder (written by notebook 2); with
+# `scope = "ledger"`, also the claims of every earlier run kept in the ledger.
 #
 # **Writes** `tables/claim_groups.csv` (claims that different articles make about the same
 # thing, with whether they agree), `tables/staleness.csv` (how old each figure was when
 # printed) and `figures/outlet_agreement.png`/`.svg`.
 
 # %% tags=["parameters"]
+scope: str = "run"  # compare this "run" only, or every article in the "ledger"
+ledger: str = ""  # DuckDB ledger of earlier runs; "" for ledger.duckdb in the outputs folder
 top_n: int = 25  # rows shown in a notebook's tables; the full tables go to tables/
 run_dir: str = "outputs/lab"  # run folder to read from and write to (the runner sets it)
 
 # %%
 from lossledger import plots, workbook
 from lossledger.align import align_claims, conflict_pairs, outlet_grid, staleness
-from lossledger.schema import CLAIM_COLUMNS
 
-run = workbook.open_run(run_dir, top_n=top_n)
-claims = run.read("claims", CLAIM_COLUMNS)
+run = workbook.open_run(run_dir, scope=scope, ledger=ledger, top_n=top_n)
+claims = workbook.claims_in_scope(run, scope, ledger)
 
 # %% [markdown]
 # ## Where the outlets agree and where they differ

@@ -15,7 +15,8 @@
 # %% [markdown]
 # # 4. Official figures against independent estimates
 #
-# **Reads** `tables/claims.csv` from the run folder (written by notebook 2) and, when the
+# **Reads** `tables/claims.csv` from the run folder (written by notebook 2); with
+# `scope = "ledger"`, also the claims of every earlier run kept in the ledger and, when the
 # parameter `reference` names one, a CSV of published estimates with their citations.
 #
 # **Writes** `tables/estimates.csv`, `tables/gap_summary.csv` and the figures
@@ -28,16 +29,17 @@
 
 # %% tags=["parameters"]
 reference: str = "data/reference/loss_estimates.csv"  # published estimates CSV; "" for none
+scope: str = "run"  # compare this "run" only, or every article in the "ledger"
+ledger: str = ""  # DuckDB ledger of earlier runs; "" for ledger.duckdb in the outputs folder
 top_n: int = 25  # rows shown in a notebook's tables; the full tables go to tables/
 run_dir: str = "outputs/lab"  # run folder to read from and write to (the runner sets it)
 
 # %%
 from lossledger import plots, workbook
 from lossledger.estimates import compare_estimates, findings, gap_summary
-from lossledger.schema import CLAIM_COLUMNS
 
-run = workbook.open_run(run_dir, reference=reference, top_n=top_n)
-claims = run.read("claims", CLAIM_COLUMNS)
+run = workbook.open_run(run_dir, reference=reference, scope=scope, ledger=ledger, top_n=top_n)
+claims = workbook.claims_in_scope(run, scope, ledger)
 
 # %% [markdown]
 # ## The estimates table

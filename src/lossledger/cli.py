@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_command(arguments: argparse.Namespace) -> int:
-    from lossledger.runner import NotebookFailedError, RunError, run
+    from lossledger.runner import LedgerWriteError, NotebookFailedError, RunError, run
 
     values: dict[str, Any] = {}
     from_text: set[str] = set()
@@ -88,7 +88,7 @@ def _run_command(arguments: argparse.Namespace) -> int:
             from_text=frozenset(from_text),
             log=lambda line: print(line, flush=True),
         )
-    except NotebookFailedError as error:
+    except (NotebookFailedError, LedgerWriteError) as error:
         print(f"lossledger run: {error}", file=sys.stderr)
         return EXIT_FAILED
     except RunError as error:

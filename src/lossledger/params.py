@@ -71,6 +71,20 @@ PARAMETERS: dict[str, Parameter] = {
             choices=("process", "skip"),
         ),
         Parameter(
+            "ledger",
+            str,
+            "",
+            "DuckDB file that accumulates every run's articles and claims; "
+            "empty for ledger.duckdb in the outputs folder",
+        ),
+        Parameter(
+            "scope",
+            str,
+            "run",
+            "what notebooks 3 and 4 compare: this 'run' only, or the whole 'ledger'",
+            choices=("run", "ledger"),
+        ),
+        Parameter(
             "top_n",
             int,
             25,

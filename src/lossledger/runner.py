@@ -29,7 +29,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from lossledger.articles import article_files
+from lossledger.ledger import LEDGER_FILE
 from lossledger.params import RUN_DIR_PARAMETER, validate
 from lossledger.paths import default_outputs_dir, notebooks_dir, project_root, resolve
 
@@ -66,6 +69,10 @@ class RunError(RuntimeError):
 
 class NotebookFailedError(RunError):
     """A notebook of a run failed; the message names it and the cell."""
+
+
+class LedgerWriteError(RunError):
+    """The notebooks ran, but the ledger could not be written (busy, or not a ledger)."""
 
 
 @dataclass
@@ -286,6 +293,8 @@ def run(
         inherited = json.loads((base / MANIFEST).read_text(encoding="utf-8"))["parameters"]
     checked = validate({**inherited, **parameters}, from_text=from_text)
     article_files(checked["articles"])  # refuses a missing or empty folder before writing
+    ledger = resolve(checked["ledger"]) if checked["ledger"] else out / LEDGER_FILE
+    checked["ledger"] = str(ledger)
 
     folder = _make_run_folder(out)
     if base is not None:
@@ -340,6 +349,7 @@ def run(
             result.finished, result.status = _now(), "failed"
             result.error = _failed_cell(error, executed)
             manifest.update(status="failed", finished=_now())
+            manifest["ledger"] = _record_in_ledger(folder, manifest, ledger, log)
             _write_manifest(folder, manifest)
             if executed.is_file():
                 _try_export(executed, folder / "html", log)
@@ -364,8 +374,55 @@ def run(
         log(f"[{position}/{len(results)}] {result.name} ok ({result.seconds:.1f} s)")
 
     manifest.update(status="ok", finished=_now())
+    manifest["ledger"] = _record_in_ledger(folder, manifest, ledger, log)
     _write_manifest(folder, manifest)
+    if manifest["ledger"].get("error"):
+        raise LedgerWriteError(
+            f"run {folder.name} finished, but the ledger was not updated: "
+            f"{manifest['ledger']['error']} (the run folder is complete; run again to retry)"
+        )
     return folder
+
+
+def _record_in_ledger(
+    folder: Path, manifest: dict[str, Any], ledger: Path, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """Write the run into the ledger in one transaction; return what the manifest says of it.
+
+    A run that did not finish adds only its row to the ledger's ``runs`` table: its
+    articles and claims stay out, so the ledger's data is as before the run.
+    """
+    from lossledger.ledger import LedgerError, record_run
+    from lossledger.provenance import extractor_version
+    from lossledger.schema import ARTICLE_COLUMNS, CLAIM_COLUMNS
+    from lossledger.tables import read_table
+
+    finished = manifest["status"] == "ok"
+    tables = folder / "tables"
+    empty_articles = pd.DataFrame(columns=ARTICLE_COLUMNS)
+    empty_claims = pd.DataFrame(columns=CLAIM_COLUMNS)
+    try:
+        counts = record_run(
+            ledger,
+            manifest["run_id"],
+            manifest["parameters"],
+            read_table(tables / "articles.csv", ARTICLE_COLUMNS) if finished else empty_articles,
+            read_table(tables / "claims.csv", CLAIM_COLUMNS) if finished else empty_claims,
+            manifest["status"],
+            extractor_version(),
+            manifest["started"],
+            _now(),
+            inputs=manifest["inputs"],
+        )
+    except (LedgerError, OSError) as error:
+        log(f"  ledger {ledger} NOT updated: {error}")
+        return {"path": str(ledger), "error": str(error)}
+    if finished:
+        log(
+            f"  ledger {ledger}: {counts['new_articles']} new article(s), "
+            f"{counts['ledger_articles']} in all, {counts['ledger_claims']} claims"
+        )
+    return {"path": str(ledger), **counts}
 
 
 @contextlib.contextmanager

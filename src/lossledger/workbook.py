@@ -9,7 +9,7 @@ running the notebooks top to bottom in order works there too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ import pandas as pd
 
 from lossledger.params import INTERACTIVE_RUN_DIR, validate
 from lossledger.paths import resolve
-from lossledger.tables import read_table, write_table
+from lossledger.tables import read_table, tidy, write_table
 
 
 @dataclass(frozen=True)
@@ -141,3 +141,78 @@ def crosstab(table: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
     if table.empty:
         return pd.DataFrame()
     return pd.crosstab(table[rows], table[columns], margins=True, margins_name="total")
+
+
+def ledger_path(ledger: str) -> Path:
+    """The ledger file a notebook uses: the ``ledger`` parameter, or the default one."""
+    from lossledger.ledger import default_ledger_path
+
+    return resolve(ledger) if ledger else default_ledger_path()
+
+
+def extract_with_ledger(
+    articles: pd.DataFrame,
+    ledger: str,
+    extract: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> tuple[pd.DataFrame, str]:
+    """Extract the claims of ``articles``, reusing what the ledger already holds.
+
+    In: the articles table, the ``ledger`` parameter, and the extraction function
+    (default ``extract_claims``). Articles the ledger holds under the current
+    extractor version (same sha256) are not extracted again: their stored claims
+    are taken, relabelled with this run's article id, outlet and date. Out: the
+    claims table (the same rows a fresh extraction gives) and one sentence saying
+    how many articles were reused.
+    """
+    from lossledger.claims import extract_claims
+    from lossledger.ledger import claims_for, known_articles
+    from lossledger.provenance import extractor_version
+    from lossledger.schema import CLAIM_COLUMNS
+
+    extract = extract or extract_claims
+    path = ledger_path(ledger)
+    known = known_articles(path, extractor_version()) & set(articles["sha256"])
+    fresh = extract(articles[~articles["sha256"].isin(known)].reset_index(drop=True))
+    if not known:
+        return fresh, "No article was in the ledger yet: every article was extracted."
+    stored = claims_for(path, known)
+    stored = stored.drop(columns=["article_id", "outlet", "published"], errors="ignore")
+    labels = articles.loc[articles["sha256"].isin(known), ["sha256", "article_id"]]
+    labels = labels.assign(
+        outlet=articles["outlet"], published=articles["published"]
+    ).drop_duplicates("sha256")
+    reused = stored.merge(labels, on="sha256", how="inner").drop(columns=["sha256"])
+    columns = list(fresh.columns) if len(fresh.columns) else CLAIM_COLUMNS
+    combined = pd.concat([fresh, reused.reindex(columns=columns)], ignore_index=True)
+    combined = tidy(combined, CLAIM_COLUMNS, sort_by=["article_id", "start", "kind", "end"])
+    note = (
+        f"{_plural(len(known), 'article')} already in the ledger under this extractor version: "
+        f"their claims were reused; {_plural(len(articles) - len(known), 'article')} extracted."
+    )
+    return combined, note
+
+
+def claims_in_scope(run: RunFolder, scope: str, ledger: str) -> pd.DataFrame:
+    """The claims a comparison covers: this run's, or with ``scope="ledger"`` every run's.
+
+    With the ledger scope, the ledger's claims of articles this run does not hold
+    are added to this run's claims (this run's own come from its table: the
+    ledger is written only when the run ends).
+    """
+    from lossledger.ledger import read_claims
+    from lossledger.schema import CLAIM_COLUMNS
+
+    claims = run.read("claims", CLAIM_COLUMNS)
+    if scope != "ledger":
+        return claims
+    path = ledger_path(ledger)
+    if not path.is_file():
+        return claims
+    stored = read_claims(path)
+    ours = set(run.read("articles")["sha256"])
+    if "sha256" in stored.columns:
+        stored = stored[~stored["sha256"].isin(ours)]
+    stored = stored[~stored["claim_id"].isin(set(claims["claim_id"]))]
+    stored = stored.drop(columns=["sha256"], errors="ignore")
+    combined = pd.concat([claims, stored.reindex(columns=claims.columns)], ignore_index=True)
+    return tidy(combined, CLAIM_COLUMNS, sort_by=["article_id", "start", "kind", "end"])
