@@ -458,8 +458,8 @@ def test_scores_without_of_is_not_a_quantity() -> None:
     assert find_numbers("The striker scores again.") == []
 
 
-def test_a_dozen_is_exact_but_dozens_is_vague() -> None:
-    assert (only("a dozen tents").bound, only("a dozen tents").vague) == ("exact", False)
+def test_a_dozen_is_a_round_approximate_count_but_dozens_is_vague() -> None:
+    assert (only("a dozen tents").bound, only("a dozen tents").vague) == ("approx", False)
     assert only("dozens of tents").vague is True
 
 
@@ -804,3 +804,161 @@ def _timed(text: str) -> float:
     t0 = time.perf_counter()
     find_numbers(text)
     return time.perf_counter() - t0
+
+
+# --- a year is a date, never the low end of a range ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "value", "bound", "hedge"),
+    [
+        (
+            "Deaths have climbed since March 2024 to 31,207, the ministry said.",
+            "31,207",
+            31207.0,
+            "exact",
+            "",
+        ),
+        (
+            "Its tally since Jan. 3, 2023 to 604,900 soldiers keeps growing.",
+            "604,900",
+            604900.0,
+            "exact",
+            "",
+        ),
+        (
+            "The count in 2021 to nearly 8,450 was revised.",
+            "nearly 8,450",
+            8450.0,
+            "approx",
+            "nearly",
+        ),
+        (
+            "Losses since 9 May 2022 to more than 72,000 were logged.",
+            "more than 72,000",
+            72000.0,
+            "lower",
+            "more than",
+        ),
+    ],
+)
+def test_a_dated_year_does_not_open_a_range(
+    text: str, figure: str, value: float, bound: str, hedge: str
+) -> None:
+    m = only(text)
+    assert (m.text, m.value, m.bound, m.hedge) == (figure, value, bound, hedge)
+    assert m.low == (value if bound == "lower" else None)
+
+
+def test_a_count_range_starting_at_a_year_like_number_stays_a_range() -> None:
+    # No year cue before it: "2000" is the low end of a count here.
+    m = only("Officials put the dead at between 1950 and 3,100 people.")
+    assert (m.bound, m.low, m.high) == ("range", 1950.0, 3100.0)
+    # Two years stay a year span, which is not a figure at all.
+    assert find_numbers("Fighting lasted from 2014 to 2022.") == []
+
+
+# --- round counts: dozens and fractions of a million ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "value"),
+    [
+        ("A dozen fishermen are unaccounted for.", "A dozen", 12.0),
+        ("Two dozen houses collapsed.", "Two dozen", 24.0),
+        ("Half a million residents lost water.", "Half a million", 500_000.0),
+        ("Half a dozen aid trucks were looted.", "Half a dozen", 6.0),
+        ("A quarter of a million fled the coast.", "A quarter of a million", 250_000.0),
+    ],
+)
+def test_round_counts_are_approximate(text: str, figure: str, value: float) -> None:
+    m = only(text)
+    assert (m.text, m.value, m.bound, m.low, m.high, m.hedge) == (
+        figure,
+        value,
+        "approx",
+        None,
+        None,
+        "",
+    )
+
+
+def test_a_hedge_on_a_round_count_keeps_its_own_bound() -> None:
+    assert only("More than a dozen wells ran dry.").bound == "lower"
+    assert only("Exactly two dozen crew survived.").bound == "exact"
+    assert only("Up to half a million may return.").bound == "upper"
+
+
+def test_plain_spelled_out_and_digit_counts_stay_exact() -> None:
+    assert only("Twelve crew survived.").bound == "exact"
+    assert only("Crews rescued 24 miners.").bound == "exact"
+    assert only("One and a half million voted.").bound == "exact"
+
+
+# --- verbs that put a floor on a total ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "verb", "value"),
+    [
+        ("The death toll passed 700 on Thursday.", "passed 700", "passed", 700.0),
+        ("Confirmed deaths have surpassed 12,000.", "surpassed 12,000", "surpassed", 12000.0),
+        ("Fatalities exceeded 3,400, the agency said.", "exceeded 3,400", "exceeded", 3400.0),
+        ("The tally topped 95 by nightfall.", "topped 95", "topped", 95.0),
+        (
+            "The number of displaced crossed 1.2 million in May.",
+            "crossed 1.2 million",
+            "crossed",
+            1_200_000.0,
+        ),
+        ("The toll could top 2,000 dead.", "top 2,000", "top", 2000.0),
+    ],
+)
+def test_a_floor_verb_before_its_number_is_a_lower_bound(
+    text: str, figure: str, verb: str, value: float
+) -> None:
+    m = only(text)
+    assert (m.text, m.hedge, m.bound, m.value, m.low, m.high) == (
+        figure,
+        verb,
+        "lower",
+        value,
+        value,
+        None,
+    )
+    assert text[m.num_start : m.num_end] == figure[len(verb) + 1 :]
+
+
+def test_a_floor_verb_needs_the_number_as_its_object() -> None:
+    assert find_numbers("Turnout exceeded expectations in every district.") == []
+    topped = only("Her debut album topped 4 charts in Europe.")
+    assert (topped.text, topped.bound, topped.hedge, topped.low) == ("4", "exact", "", None)
+    crossed = only("The convoy crossed 3 checkpoints before dawn.")
+    assert (crossed.text, crossed.bound) == ("3", "exact")
+    assert only("She finished in the top 5.").bound == "exact"
+
+
+def test_a_longer_hedge_wins_over_a_floor_verb() -> None:
+    m = only("Loads not exceeding 40 tonnes may cross.")
+    assert (m.hedge, m.bound, m.high) == ("not exceeding", "upper", 40.0)
+
+
+# --- quotation marks between hedge words and the number ------------------------------------
+
+
+@pytest.mark.parametrize("quote", ['"', "“", "'", "‘"])
+def test_a_quote_inside_the_hedge_span_stays_out_of_the_hedge(quote: str) -> None:
+    text = f"He said upwards of {quote}200 fighters had died."
+    m = only(text)
+    assert m.text == f"upwards of {quote}200"
+    assert text[m.start : m.end] == m.text
+    assert (m.hedge, m.bound, m.low) == ("upwards of", "lower", 200.0)
+    assert text[m.num_start] == "2"
+
+
+def test_a_quote_between_a_hedge_and_a_range_opener_stays_out_of_the_hedge() -> None:
+    text = 'Medics said roughly "between 40 and 60 were hurt".'
+    m = only(text)
+    assert m.text == 'roughly "between 40 and 60'
+    assert (m.hedge, m.bound, m.low, m.high) == ("roughly between", "range", 40.0, 60.0)
+    assert text[m.num_start : m.num_start + 2] == "40"

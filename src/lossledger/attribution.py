@@ -451,6 +451,17 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return [(*m.span(), m.group()) for m in _TOKEN.finditer(text, start, end)]
 
 
+def _tokens_before(text: str, start: int, end: int, limit: int) -> list[tuple[int, int, str]]:
+    """The tokens of ``text[start:end]`` that start before ``limit`` (the rest unread)."""
+    out = []
+    for m in _TOKEN.finditer(text, start, end):
+        a, b = m.span()
+        if a >= limit:
+            break
+        out.append((a, b, m.group()))
+    return out
+
+
 def _is_word(tok: str) -> bool:
     return bool(tok) and (tok[0].isalpha() or tok[0] in "'’")
 
@@ -634,6 +645,8 @@ def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) ->
     """
     lex = _lexicon()
     s_start, s_end = sentence.start, sentence.end
+    # Only the quotations that overlap the sentence can hold one of its positions.
+    quotes = [q for q in quotes if q[0] < s_end and q[1] > s_start]
     frames: list[Frame] = []
     taken: list[tuple[int, int]] = []
 
@@ -675,7 +688,8 @@ def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) ->
         if nxt and text[m.end() : nxt.start()].strip() == "":
             continue  # "estimates place", "reports suggest": the first word is a noun
         if sentence_tokens is None:
-            sentence_tokens = _tokens(text, s_start, s_end)
+            # _np_backward only reads the tokens before a verb: none after the last one.
+            sentence_tokens = _tokens_before(text, s_start, s_end, verb_matches[-1].start())
         found = _np_backward(text, s_start, m.start(), sentence_tokens)
         if found is None:
             continue

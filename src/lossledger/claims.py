@@ -50,7 +50,7 @@ import math
 import re
 import warnings
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pandas as pd
@@ -290,47 +290,13 @@ def _cue_group(found: str, exact: dict[str, str], star: list[tuple[str, str]]) -
 
 
 def _find_numbers(text: str) -> list[Any]:
+    """The number layer's mentions. Years that open a range ("since October 2023 to
+    45,854"), round counts ("a dozen": approx) and floor verbs ("the toll passes 45,800":
+    lower) are read there (numbers.yaml), not repaired here."""
     # Imported here so that the rest of the stage imports without the number layer.
     from lossledger.numbers import find_numbers
 
-    return [_repair_mention(text, m) for m in find_numbers(text)]
-
-
-# "since October 2023 to 45,854": a year is never the low end of a count's range.
-_YEAR_RANGE = re.compile(r"((?:19|20)\d\d)\s*(?:to|-|–|—)\s*(?=\S)")
-_DOZEN = re.compile(r"\bdozen\b", re.IGNORECASE)
-
-
-def _repair_mention(text: str, m: Any) -> Any:
-    """Work around two readings of the number layer that a claim must not keep.
-
-    - A range whose low end is a year ("killed since October 2023 to 45,854") is the
-      high number alone: the year belongs to a date.
-    - "a dozen", "two dozen" are round numbers a writer uses loosely: ``approx``.
-    - After a verb of crossing a mark ("the toll passes 45,800", "topped 1,000") the
-      figure is a floor (metrics.yaml ``floor_verbs``).
-    """
-    if m.bound == "range" and m.low is not None and 1900 <= m.low <= 2100:
-        found = _YEAR_RANGE.match(text, m.num_start, m.num_end)
-        if found and found.end() < m.num_end and m.high is not None:
-            return replace(
-                m,
-                start=found.end(),
-                num_start=found.end(),
-                text=text[found.end() : m.num_end],
-                value=m.high,
-                low=None,
-                high=None,
-                bound="exact",
-                hedge="",
-            )
-    if m.bound == "exact" and not m.vague and _DOZEN.search(m.text):
-        return replace(m, bound="approx")
-    if m.bound == "exact" and m.value is not None and not m.hedge:
-        floor = _lexicon().floor_re.search(text[max(0, m.start - 20) : m.start])
-        if floor:
-            return replace(m, bound="lower", low=m.value)  # "the toll passes 45,800"
-    return m
+    return find_numbers(text)
 
 
 # Between a hedged figure and a bare one: "at least 11,973 [civilians had been killed
@@ -753,6 +719,11 @@ def _sentence_figures(
             clauses[i] = (clauses[i][0], clauses[i + 1][1])
     refs = None
     sentence_parties = party_mentions(text, sentence.start, sentence.end)
+    sentence_text = text[sentence.start : sentence.end]
+    frames = attribution.frames[index] if index < len(attribution.frames) else []
+    # Every speaker phrase of the sentence ("an Eritrean survivor told Save the
+    # Children, which said ...") names who speaks, not whose people are counted.
+    excluded = [(f.np_start, f.np_end) for f in frames if f.speaker]
     rows: list[dict[str, Any]] = []
     prev_metric = prev_party = ""
     for m, clause in zip(mentions, clauses, strict=False):
@@ -775,10 +746,6 @@ def _sentence_figures(
                 continue  # rescuers deployed, passengers on board, a readership
             metric = prev_metric or "other"
         speaker = attribution.speaker_at(index, m.start, m.end)
-        frames = attribution.frames[index] if index < len(attribution.frames) else []
-        # Every speaker phrase of the sentence ("an Eritrean survivor told Save the
-        # Children, which said ...") names who speaks, not whose people are counted.
-        excluded = [(f.np_start, f.np_end) for f in frames if f.speaker]
         head_end = _head_end(text, m.num_end, head)
         recent = _recent_party(history, index, metric)
         last_party = history[-1][2] if history else ""
@@ -827,7 +794,7 @@ def _sentence_figures(
                 "start": int(m.start),
                 "end": int(m.end),
                 "text": text[m.start : m.end],
-                "sentence": text[sentence.start : sentence.end],
+                "sentence": sentence_text,
                 "value": _float(m.value),
                 "low": _float(m.low),
                 "high": _float(m.high),
@@ -889,13 +856,20 @@ def _non_loss(text: str, clause: tuple[int, int], head: list[str], lex: _Lexicon
     return bool(lex.non_loss_re.search(text, *clause))
 
 
+@lru_cache(maxsize=4)
+def _lowered(text: str) -> str:
+    """``text.lower()``, kept for the article being read (asked for once per figure)."""
+    return text.lower()
+
+
 def _head_end(text: str, num_end: int, head: list[str]) -> int:
     """Offset just past the counted noun phrase (for finding "Ukrainian" in it)."""
     if not head:
         return num_end
     pos = num_end
+    lowered = _lowered(text)
     for word in head:
-        found = text.lower().find(word.lower(), pos, pos + 80)
+        found = lowered.find(word.lower(), pos, pos + 80)
         if found < 0:
             break
         pos = found + len(word)

@@ -139,6 +139,8 @@ class Lexicon:
     currency_words: tuple[str, ...]
     percent_markers: tuple[str, ...]
     hedges: dict[str, str]  # phrase -> bound
+    floor_verbs: tuple[str, ...]
+    floor_object_followers: frozenset[str]
     hedge_blockers: dict[str, frozenset[str]]
     trailing_hedges: dict[str, str]  # phrase -> bound or "keep"
     bound_joiners: tuple[str, ...]
@@ -276,6 +278,10 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         currency_words=_words(get("currency_words"), "currency_words"),
         percent_markers=_words(get("percent_markers"), "percent_markers"),
         hedges=hedges,
+        floor_verbs=_words(data.get("floor_verbs"), "floor_verbs"),
+        floor_object_followers=frozenset(
+            _words(data.get("floor_object_followers"), "floor_object_followers")
+        ),
         hedge_blockers=blockers,
         trailing_hedges=trailing,
         bound_joiners=_words(get("bound_joiners"), "bound_joiners"),
@@ -399,6 +405,7 @@ class _Atom:
     plain_int: bool = False  # bare integer digits: no separator, decimal, sign or scale
     glue: str = ""
     word: str = ""  # the lower-cased word if the number is a single word
+    rounded: bool = False  # a loose round number: "a dozen", "two dozen", "half a million"
 
     @property
     def mantissa(self) -> float:
@@ -603,8 +610,14 @@ class NumberFinder:
         self._cur_before_re = re.compile(
             r"(?P<cur>" + "|".join(cur_alt or ["(?!)"]) + rf"){_SP}*\Z"
         )
-        word_hedges = [h for h in lx.hedges if h[:1].isalnum()]
-        sym_hedges = [h for h in lx.hedges if not h[:1].isalnum()]
+        # Floor verbs ("passed", "topped") are read like lower-bound hedges; whether the
+        # number is their object is checked once the end of the number is known.
+        self._floor_verbs = frozenset(v for v in lx.floor_verbs if v not in lx.hedges)
+        floor_followers = lx.floor_object_followers | lx.count_followers
+        self._floor_followers = frozenset(w.lower() for w in floor_followers)
+        all_hedges = {**{v: "lower" for v in self._floor_verbs}, **lx.hedges}
+        word_hedges = [h for h in all_hedges if h[:1].isalnum()]
+        sym_hedges = [h for h in all_hedges if not h[:1].isalnum()]
         self._hedge_re = re.compile(
             r"(?:(?<![\w])(?P<hw>(?i:"
             + _alt(word_hedges)
@@ -612,12 +625,12 @@ class NumberFinder:
             + _alt(sym_hedges)
             + rf"))(?P<gap>{_SP}*(?:{_QUOTE}{_SP}*)?)\Z"
         )
-        self._hedge_bound = lx.hedges
+        self._hedge_bound = all_hedges
         # Gates for the look-back searches (see _may_precede).
         self._hedge_last_words = frozenset(
             h.split()[-1].strip(".").lower() for h in word_hedges if h.split()[-1][:1].isalpha()
         )
-        self._hedge_chars = "".join(sorted({h[-1] for h in lx.hedges if not h[-1].isalnum()}))
+        self._hedge_chars = "".join(sorted({h[-1] for h in all_hedges if not h[-1].isalnum()}))
         self._cur_last_words = frozenset(
             re.sub(r"[^A-Za-z]+$", "", c).split()[-1].lower() for c in cur_codes if c.strip()
         )
@@ -673,6 +686,10 @@ class NumberFinder:
         day_sep = rf"{_SP}*(?:,|&|and|or|to|-|–){_SP}*"
         self._month_before_re = re.compile(
             rf"\b{months}\.?{_SP}+(?:the{_SP}+)?(?:\d{{1,2}}{day_sep})?\Z"
+        )
+        # "Feb. 24, 2022", "June 3rd 2024": a year right after a month and day.
+        self._date_before_re = re.compile(
+            rf"\b{months}\.?{_SP}+\d{{1,2}}(?:st|nd|rd|th)?,?{_SP}+\Z"
         )
         self._month_after_re = re.compile(rf"(?:{day_sep}\d{{1,2}})?{_SP}+(?:of{_SP}+)?{months}\b")
         self._months = frozenset(lx.months) | frozenset(m.upper() for m in lx.months)
@@ -1180,6 +1197,15 @@ class NumberFinder:
         word = first.text.lower() if len(tokens) == 1 else ""
         if len(tokens) == 1 and first.kind not in _VALUE_KINDS:
             return None
+        # A dozen, or a number that starts with a fraction of a scale ("half a million",
+        # "a quarter of a million", "three quarters of a million"), is a round figure a
+        # writer uses loosely.
+        kinds = [t.kind for t in tokens[:2]]
+        rounded = (
+            any(t.kind == _DOZEN for t in tokens)
+            or kinds[0] in (_HALF, _QUARTER)
+            or (len(kinds) == 2 and kinds[0] in (_ART, _UNIT) and kinds[1] == _QUARTER)
+        )
         return _Atom(
             start,
             end,
@@ -1187,6 +1213,7 @@ class NumberFinder:
             "digits" if has_digits and tokens[0].kind == _NUM else "words",
             scale=scale if scale else 1.0,
             word=word,
+            rounded=rounded,
         )
 
     def _atom_excluded(
@@ -1314,6 +1341,13 @@ class NumberFinder:
                 before = [w.lower() for w in self._prev_words(text, opener_start, 3)]
                 if any(w in self.lexicon.change_verbs for w in before):
                     return None
+        # "since October 2023 to 45,854": a year is a date, never the low end of a count.
+        if (
+            self._year_like(a)
+            and not self._year_like(b)
+            and self._is_dated_year(text, a, opener_start)
+        ):
+            return None
         low, high = a.value, b.value
         if a.scale == 1.0 and b.scale > 1.0 and 0 < a.value < b.mantissa:
             low = a.value * b.scale  # "1.2-1.5 million": the scale carries over
@@ -1407,14 +1441,17 @@ class NumberFinder:
             if blockers:
                 prev = self._prev_words(text, hm.start(), 1)
                 blocked = bool(prev) and prev[0].lower() in blockers
+            if not blocked and key in self._floor_verbs and (opener or len(cand.atoms) != 1):
+                blocked = True  # "crossed 10-15 ...": a floor verb bounds one figure only
             if not blocked:
                 hedge = htext
                 hedge_bound = self._hedge_bound.get(key, "exact")
                 left = hm.start()
         if opener:
             # The hedge text runs from the first hedge word to the opener's end
-            # ("roughly between").
-            hedge = " ".join(text[left : cand.opener_start + len(opener)].split())
+            # ("roughly between"); quotation marks between them are not hedge words.
+            words = text[left : cand.opener_start + len(opener)].translate(_QUOTE_TO_SPACE)
+            hedge = " ".join(words.split())
 
         end = num_end
         pm = self._pct_re.match(text, end)
@@ -1433,6 +1470,12 @@ class NumberFinder:
                 end = tm.end()
         if not unit and self._cur_word_re.match(text, end):
             unit = "currency"
+        if hedge and hm is not None and not opener and hedge_bound == "lower":
+            if self._floor_verbs and " ".join(hedge.lower().split()) in self._floor_verbs:
+                if not self._floor_object_ok(text, end):
+                    # "topped 3 lists": the verb's object is the lists, not the number.
+                    hedge, hedge_bound = "", ""
+                    left = cm.start("cur") if cm is not None else num_start
 
         if self._excluded_in_context(text, cand, left, hedge, end, unit):
             return None
@@ -1453,6 +1496,8 @@ class NumberFinder:
                 bound = trail_bound
             elif hedge_bound:
                 bound = hedge_bound
+            elif cand.atoms[0].rounded:
+                bound = "approx"  # "a dozen", "half a million"
             else:
                 bound = "exact"
             low = value if bound == "lower" else None
@@ -1528,6 +1573,31 @@ class NumberFinder:
             return True
         return False
 
+    def _is_dated_year(self, text: str, atom: _Atom, opener_start: int) -> bool:
+        """A year-like atom with a year cue, a month or a day and month right before it.
+
+        The range opener itself ("from 2000 to 5,000") is not taken as a year cue.
+        """
+        pos = opener_start if opener_start >= 0 else atom.start
+        prev = self._prev_words(text, pos, 3)
+        if prev and prev[0] in self._months:
+            return True
+        lowered = [w.lower() for w in prev]
+        phrases = {" ".join(reversed(lowered[:k])) for k in range(1, len(lowered) + 1)}
+        if phrases & self.lexicon.year_cues:
+            return True
+        return self._date_before_re.search(text, max(0, pos - 24), pos) is not None
+
+    def _floor_object_ok(self, text: str, end: int) -> bool:
+        """After a floor verb: is the number at ``end`` the verb's object?
+
+        True when no word follows it, or the word that follows ends its noun phrase or
+        names what a toll counts ("passed 500 on Monday", "topped 3,000 dead"); false
+        for "topped 3 lists".
+        """
+        nm = self._next_word_re.match(text, end)
+        return nm is None or nm.group("w").lower() in self._floor_followers
+
     def _year_like(self, atom: _Atom) -> bool:
         """A bare four-digit integer in the lexicon's year span (1000..2100 by default)."""
         lx = self.lexicon
@@ -1596,6 +1666,7 @@ _TAIL_NONSPACE = re.compile(r"\S*\Z")
 _SPACE_DELETE = {ord(c): None for c in " \u00a0\u2009\u202f"}
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 _WORD_GAP_CHARS = frozenset(" \t\u00a0\u2009\u202f-" + _QUOTE_CHARS)
+_QUOTE_TO_SPACE = {ord(c): " " for c in _QUOTE_CHARS}
 _SPACE_QUOTE_CHARS = frozenset(" \t\u00a0\u2009\u202f" + _QUOTE_CHARS)
 
 _DEFAULT: NumberFinder | None = None
