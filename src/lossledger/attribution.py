@@ -587,7 +587,8 @@ _DEFINITE_REACH = 12
 _DEFINITE_SHORT = re.compile(r"(?i)the(?:\s+[a-z-]+){1,2}")
 _POSSESSIVE_START = re.compile(r"(?i)(?:its|their)\s")
 _DEFINITE_START = re.compile(r"(?i)the\s")
-_HE_SHE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+# The look-ahead lets the engine skip positions that cannot start either word.
+_HE_SHE = re.compile(r"(?=[HhSs])\b(?:[Hh]e|[Ss]he)\b")
 _WEEKDAYS = frozenset(
     {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 )

@@ -574,7 +574,10 @@ def _party(
     whole_clause: tuple[int, int],
     lex: _Lexicon,
     speaker_side: str = "",
+    at_sea: bool | None = None,
 ) -> str:
+    """Whose people ``m`` counts. ``at_sea`` is whether the sentence tells of a boat
+    (read here when None; a caller with several figures in one sentence passes it)."""
     lo, hi = clause
     # "the two sides exchanged 175": "two" is a number of its own, so look a little back.
     if lex.combined_re.search(text, max(sentence.start, lo - 20), hi):
@@ -591,7 +594,9 @@ def _party(
     mentions = [
         p for p in everyone if not any(a <= p[0] < b for a, b in excluded)
     ]  # fmt: skip
-    if lex.at_sea_re.search(text, sentence.start, sentence.end):
+    if at_sea is None:
+        at_sea = lex.at_sea_re.search(text, sentence.start, sentence.end) is not None
+    if at_sea:
         # A boat of migrants: the port it left, the coast it sank off and the island it
         # was bound for say nothing about whose people drowned (a demonym in the counted
         # noun phrase, "40 Eritrean migrants", was taken above).
@@ -720,6 +725,7 @@ def _sentence_figures(
     refs = None
     sentence_parties = party_mentions(text, sentence.start, sentence.end)
     sentence_text = text[sentence.start : sentence.end]
+    at_sea = lex.at_sea_re.search(text, sentence.start, sentence.end) is not None
     frames = attribution.frames[index] if index < len(attribution.frames) else []
     # Every speaker phrase of the sentence ("an Eritrean survivor told Save the
     # Children, which said ...") names who speaks, not whose people are counted.
@@ -766,6 +772,7 @@ def _sentence_figures(
             clause,
             lex,
             speaker.speaker.side if speaker.speaker else "",
+            at_sea,
         )
         genre = _genre(text, clause, lex)
         if refs is None:

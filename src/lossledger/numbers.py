@@ -618,18 +618,28 @@ class NumberFinder:
         all_hedges = {**{v: "lower" for v in self._floor_verbs}, **lx.hedges}
         word_hedges = [h for h in all_hedges if h[:1].isalnum()]
         sym_hedges = [h for h in all_hedges if not h[:1].isalnum()]
-        self._hedge_re = re.compile(
-            r"(?:(?<![\w])(?P<hw>(?i:"
-            + _alt(word_hedges)
-            + rf"))(?={_SP}|{_QUOTE})|(?<![<>=~≈])(?P<hs>"
-            + _alt(sym_hedges)
-            + rf"))(?P<gap>{_SP}*(?:{_QUOTE}{_SP}*)?)\Z"
-        )
+
+        def hedge_pattern(words: list[str]) -> re.Pattern[str]:
+            return re.compile(
+                r"(?:(?<![\w])(?P<hw>(?i:"
+                + _alt(words)
+                + rf"))(?={_SP}|{_QUOTE})|(?<![<>=~≈])(?P<hs>"
+                + _alt(sym_hedges)
+                + rf"))(?P<gap>{_SP}*(?:{_QUOTE}{_SP}*)?)\Z"
+            )
+
+        self._hedge_re = hedge_pattern(word_hedges)
         self._hedge_bound = all_hedges
         # Gates for the look-back searches (see _may_precede).
-        self._hedge_last_words = frozenset(
-            h.split()[-1].strip(".").lower() for h in word_hedges if h.split()[-1][:1].isalpha()
-        )
+        by_last_word: dict[str, list[str]] = {}
+        for h in word_hedges:
+            last = h.split()[-1]
+            if last[:1].isalpha():
+                by_last_word.setdefault(last.strip(".").lower(), []).append(h)
+        self._hedge_last_words = frozenset(by_last_word)
+        # A word right before a number can only end the hedges that end with it: a search
+        # over those few is several times faster than over all of them.
+        self._hedge_re_by_word = {w: hedge_pattern(hs) for w, hs in by_last_word.items()}
         self._hedge_chars = "".join(sorted({h[-1] for h in all_hedges if not h[-1].isalnum()}))
         self._cur_last_words = frozenset(
             re.sub(r"[^A-Za-z]+$", "", c).split()[-1].lower() for c in cur_codes if c.strip()
@@ -1387,6 +1397,27 @@ class NumberFinder:
             i = k
         return words
 
+    def _hedge_gate(self, text: str, pos: int) -> re.Pattern[str] | None:
+        """The hedge pattern to search before ``pos``, or None if no hedge can end there.
+
+        The same test as :meth:`_may_precede`; when a word ends there, only the hedges
+        ending with that word can match, so their own smaller pattern is returned.
+        """
+        j = pos
+        while j > 0 and text[j - 1] in _SPACE_QUOTE_CHARS:
+            j -= 1
+        if j == 0:
+            return None
+        ch = text[j - 1]
+        if ch in self._hedge_chars:
+            return self._hedge_re
+        if not ch.isalpha():
+            return None
+        k = j - 1
+        while k > 0 and text[k - 1].isalpha():
+            k -= 1
+        return self._hedge_re_by_word.get(text[k:j].lower())
+
     def _may_precede(self, text: str, pos: int, last_words: frozenset[str], chars: str) -> bool:
         """Cheap gate before a look-back regex: could a cue end right before ``pos``?
 
@@ -1431,8 +1462,9 @@ class NumberFinder:
         hedge = ""
         hedge_bound = ""
         hm = None
-        if self._may_precede(text, left, self._hedge_last_words, self._hedge_chars):
-            hm = self._hedge_re.search(text, max(prev_end, left - _HEDGE_WINDOW), left)
+        hedge_re = self._hedge_gate(text, left)
+        if hedge_re is not None:
+            hm = hedge_re.search(text, max(prev_end, left - _HEDGE_WINDOW), left)
         if hm is not None:
             htext = hm.group("hw") or hm.group("hs") or ""
             key = " ".join(htext.lower().split())
@@ -1470,12 +1502,16 @@ class NumberFinder:
                 end = tm.end()
         if not unit and self._cur_word_re.match(text, end):
             unit = "currency"
-        if hedge and hm is not None and not opener and hedge_bound == "lower":
-            if self._floor_verbs and " ".join(hedge.lower().split()) in self._floor_verbs:
-                if not self._floor_object_ok(text, end):
-                    # "topped 3 lists": the verb's object is the lists, not the number.
-                    hedge, hedge_bound = "", ""
-                    left = cm.start("cur") if cm is not None else num_start
+        if (
+            hedge_bound == "lower"
+            and hm is not None
+            and not opener
+            and " ".join(hedge.lower().split()) in self._floor_verbs
+            and not self._floor_object_ok(text, end)
+        ):
+            # "topped 3 lists": the verb's object is the lists, not the number.
+            hedge, hedge_bound = "", ""
+            left = cm.start("cur") if cm is not None else num_start
 
         if self._excluded_in_context(text, cand, left, hedge, end, unit):
             return None
