@@ -12,10 +12,15 @@ from packaging.requirements import Requirement
 
 from tests.conftest import REPO
 
+LOCK_MARKER = "# ---- lock:"
 
-def _pins() -> dict[str, str]:
+
+def _pins(direct_only: bool = False) -> dict[str, str]:
+    """requirements.txt as {name: version}; ``direct_only`` stops at the lock section."""
     pins = {}
     for line in (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        if direct_only and line.startswith(LOCK_MARKER):
+            break
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
@@ -50,10 +55,33 @@ def test_every_declared_dependency_is_pinned_within_its_range() -> None:
         )
 
 
-def test_every_pin_is_declared_in_pyproject() -> None:
+def test_every_direct_pin_is_declared_in_pyproject() -> None:
     declared = {_canonical(r.name) for r in _declared()}
-    extra = sorted(set(_pins()) - declared)
-    assert not extra, f"pinned but not declared in pyproject.toml: {extra}"
+    extra = sorted(set(_pins(direct_only=True)) - declared)
+    assert not extra, f"pinned above the lock but not declared in pyproject.toml: {extra}"
+
+
+def test_the_lock_pins_what_the_direct_pins_need() -> None:
+    """Every installed dependency of a direct pin is itself pinned (a fresh venv matches)."""
+    pins = _pins()
+    missing = set()
+    queue = list(_pins(direct_only=True))
+    seen: set[str] = set()
+    while queue:
+        name = queue.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for requirement in metadata.requires(name) or []:
+            parsed = Requirement(requirement)
+            if parsed.marker is not None and not parsed.marker.evaluate({"extra": ""}):
+                continue
+            dependency = _canonical(parsed.name)
+            if dependency not in pins:
+                missing.add(dependency)
+            else:
+                queue.append(dependency)
+    assert not missing, f"installed but not pinned in requirements.txt: {sorted(missing)}"
 
 
 def test_environment_yml_installs_requirements_and_package() -> None:

@@ -96,7 +96,7 @@ def test_failing_notebook_is_named_with_its_cell_and_kept(tmp_path: Path) -> Non
     # Cell 4 as the notebook is written: title, parameters, validation call, the fault.
     assert 'cell 4 (raise RuntimeError("deliberate fault"))' in result.stderr
     assert "deliberate fault" in result.stderr
-    (run_folder,) = list(out.iterdir())
+    (run_folder,) = [p for p in out.iterdir() if p.is_dir()]
     manifest = json.loads((run_folder / "manifest.json").read_text())
     assert manifest["status"] == "failed"
     first, *rest = manifest["notebooks"]
