@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from lossledger.params import ParameterError, describe, parse_cli_value, read_params_file
+from lossledger.params import (
+    ParameterError,
+    describe,
+    parse_cli_value,
+    read_params_file,
+    validate,
+)
 
 EXIT_FAILED = 1
 EXIT_REFUSED = 2
@@ -66,8 +72,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_command(arguments: argparse.Namespace) -> int:
-    from lossledger.runner import LedgerWriteError, NotebookFailedError, RunError, run
-
     values: dict[str, Any] = {}
     from_text: set[str] = set()
     if arguments.params:
@@ -78,6 +82,13 @@ def _run_command(arguments: argparse.Namespace) -> int:
     for key, raw in arguments.parameter:
         values[key] = parse_cli_value(raw)
         from_text.add(key)
+    if not (arguments.only or arguments.start_from):
+        # Refuse bad parameters at once, before the slow imports of the notebook machinery.
+        # (A partial re-run inherits its base run's parameters; the runner checks those.)
+        validate(values, from_text=frozenset(from_text))
+
+    from lossledger.runner import LedgerWriteError, NotebookFailedError, RunError, run
+
     try:
         folder = run(
             values,
