@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from lossledger.schema import CLAIM_COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_ARTICLES = REPO / "data" / "articles"
@@ -29,3 +33,24 @@ def write(folder: Path, name: str, content: str | bytes) -> Path:
     else:
         target.write_text(content, encoding="utf-8")
     return target
+
+
+def claim(**fields: Any) -> dict[str, Any]:
+    """One claims-table row with every CLAIM_COLUMNS column; ``fields`` override defaults."""
+    row: dict[str, Any] = {column: "" for column in CLAIM_COLUMNS}
+    row.update(
+        {
+            "claim_id": "c0",
+            "article_id": "a1",
+            "kind": "figure",
+            "start": 0,
+            "end": 5,
+            "value": math.nan,
+            "low": math.nan,
+            "high": math.nan,
+            "bound": "exact",
+            "genre": "count",
+        }
+    )
+    row.update(fields)
+    return row

@@ -26,29 +26,9 @@ from lossledger.estimates import (
 )
 from lossledger.paths import project_root
 from lossledger.schema import CLAIM_COLUMNS, ESTIMATE_COLUMNS
+from tests.conftest import claim
 
 REFERENCE = project_root() / "data" / "reference" / "loss_estimates.csv"
-
-
-def claim(**fields: Any) -> dict[str, Any]:
-    """One claims-table row with every CLAIM_COLUMNS column; ``fields`` override defaults."""
-    row: dict[str, Any] = {column: "" for column in CLAIM_COLUMNS}
-    row.update(
-        {
-            "claim_id": "c0",
-            "article_id": "a1",
-            "kind": "figure",
-            "start": 0,
-            "end": 5,
-            "value": math.nan,
-            "low": math.nan,
-            "high": math.nan,
-            "bound": "exact",
-            "genre": "count",
-        }
-    )
-    row.update(fields)
-    return row
 
 
 def claims_table(*rows: dict[str, Any]) -> pd.DataFrame:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
 
 import matplotlib as mpl
 import pandas as pd
@@ -19,29 +18,9 @@ from lossledger import plots
 from lossledger.estimates import compare_estimates
 from lossledger.paths import project_root
 from lossledger.schema import CLAIM_COLUMNS
+from tests.conftest import claim
 
 REFERENCE = project_root() / "data" / "reference" / "loss_estimates.csv"
-
-
-def claim(**fields: Any) -> dict[str, Any]:
-    """One claims-table row with every CLAIM_COLUMNS column; ``fields`` override defaults."""
-    row: dict[str, Any] = {column: "" for column in CLAIM_COLUMNS}
-    row.update(
-        {
-            "claim_id": "c0",
-            "article_id": "a1",
-            "kind": "figure",
-            "start": 0,
-            "end": 5,
-            "value": math.nan,
-            "low": math.nan,
-            "high": math.nan,
-            "bound": "exact",
-            "genre": "count",
-        }
-    )
-    row.update(fields)
-    return row
 
 
 def seed_estimates(reference: Path | None = None) -> pd.DataFrame:
