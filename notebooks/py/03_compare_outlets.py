@@ -56,8 +56,7 @@ workbook.head(groups, ["status", "kind", "metric", "party", "n_articles", "detai
 # %%
 grid = outlet_grid(groups, claims)
 figure = plots.outlet_agreement(grid)
-plots.save_figure(figure, run.figures, "outlet_agreement")
-figure
+run.save_and_show(figure, "outlet_agreement")
 
 # %% [markdown]
 # ## The conflicts, sentence by sentence

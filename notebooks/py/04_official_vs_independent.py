@@ -74,8 +74,7 @@ gaps
 
 # %%
 figure = plots.official_vs_independent(estimates)
-plots.save_figure(figure, run.figures, "official_vs_independent")
-figure
+run.save_and_show(figure, "official_vs_independent")
 
 # %% [markdown]
 # ## Over time
@@ -84,8 +83,7 @@ figure
 
 # %%
 figure = plots.estimates_timeline(estimates)
-plots.save_figure(figure, run.figures, "estimates_timeline")
-figure
+run.save_and_show(figure, "estimates_timeline")
 
 # %% [markdown]
 # ## Findings

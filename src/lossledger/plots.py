@@ -57,6 +57,8 @@ RULE = "#DDDDDD"  # grid lines
 FONT_SIZES = {"title": 13.0, "subtitle": 9.5, "panel": 10.5, "label": 8.5, "note": 7.5}
 
 HOUSE_RC: dict[str, Any] = {
+    # Article text is data: a "$" in a quotation used as a label must never be read as TeX.
+    "text.parse_math": False,
     # The font matplotlib ships with, so every machine draws the same glyphs.
     "font.family": "DejaVu Sans",
     "font.size": 8.5,

@@ -12,13 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from lossledger.params import INTERACTIVE_RUN_DIR, validate
 from lossledger.paths import resolve
 from lossledger.tables import read_table, tidy, write_table
+
+if TYPE_CHECKING:
+    from IPython.display import Image
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,20 @@ class RunFolder:
         """Write ``table`` to ``tables/<name>.csv``; return the file's path."""
         return write_table(table, self.table_path(name))
 
+    def save_and_show(self, figure: Figure, name: str) -> Image:
+        """Save a chart as ``figures/<name>.png`` and ``.svg``; return the PNG for display.
+
+        The charts are made without pyplot, so a cell ending in ``figure`` would show
+        only "<Figure size …>"; ending it with this shows the very PNG that was saved,
+        in JupyterLab and in the HTML reports alike.
+        """
+        from IPython.display import Image
+
+        from lossledger.plots import save_figure
+
+        png = next(p for p in save_figure(figure, self.figures, name) if p.suffix == ".png")
+        return Image(data=png.read_bytes(), format="png", width=round(figure.get_figwidth() * 100))
+
 
 def open_run(run_dir: str = INTERACTIVE_RUN_DIR, **parameters: Any) -> RunFolder:
     """Check a notebook's parameters and return its run folder (created if missing).
@@ -56,6 +74,7 @@ def open_run(run_dir: str = INTERACTIVE_RUN_DIR, **parameters: Any) -> RunFolder
     notebook does any work.
     """
     validate(parameters, complete=False)
+    text_as_data()
     folder = RunFolder(resolve(run_dir or INTERACTIVE_RUN_DIR))
     folder.tables.mkdir(parents=True, exist_ok=True)
     folder.figures.mkdir(parents=True, exist_ok=True)
@@ -70,6 +89,8 @@ def head(table: pd.DataFrame, columns: Sequence[str], top_n: int) -> pd.DataFram
 
 
 UNKNOWN_OUTLET = "(outlet unknown)"
+# Longest text shown in a notebook table cell: a long sentence, whole.
+SHOWN_TEXT_CHARS = 400
 
 
 def with_outlet_label(table: pd.DataFrame) -> pd.DataFrame:
@@ -216,3 +237,17 @@ def claims_in_scope(run: RunFolder, scope: str, ledger: str) -> pd.DataFrame:
     stored = stored.drop(columns=["sha256"], errors="ignore")
     combined = pd.concat([claims, stored.reindex(columns=claims.columns)], ignore_index=True)
     return tidy(combined, CLAIM_COLUMNS, sort_by=["article_id", "start", "kind", "end"])
+
+
+def text_as_data() -> None:
+    """Show article text in notebook tables as typed: whole, and never typeset as mathematics.
+
+    pandas marks its HTML tables for MathJax by default, so "$5 million … $10 million"
+    in an article would be drawn as an equation in JupyterLab and in the HTML reports.
+    After this call every table carries the ``tex2jax_ignore mathjax_ignore`` classes.
+    :func:`open_run` calls it, so every notebook has it; calling it again changes nothing.
+    (Charts are safe by their house style, which turns matplotlib's maths parsing off.)
+    """
+    pd.set_option("display.html.use_mathjax", False)
+    # A sentence cut at pandas' default 50 characters cannot be checked against its claim.
+    pd.set_option("display.max_colwidth", SHOWN_TEXT_CHARS)
