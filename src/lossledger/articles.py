@@ -466,11 +466,17 @@ def normalise_date(value: Any) -> str | None:
 
 @cache
 def _language_lexicon() -> dict[str, Any]:
+    """The language lexicon, with a compiled character class per script (built once)."""
     path = resources.files("lossledger") / "lexicons" / "languages.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    lexicon = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for script in lexicon["scripts"]:
+        ranges = "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in script["ranges"])
+        script["pattern"] = re.compile(f"[{ranges}]")
+    return lexicon
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def detect_language(text: str) -> str:
@@ -483,14 +489,11 @@ def detect_language(text: str) -> str:
     """
     lexicon = _language_lexicon()
     sample = text[:20_000]
-    letters = [c for c in sample if c.isalpha()]
-    if len(letters) < lexicon["min_letters"]:
+    letters = len(_LETTER.findall(sample))
+    if letters < lexicon["min_letters"]:
         return ""
     for script in lexicon["scripts"]:
-        inside = sum(
-            1 for c in letters if any(low <= ord(c) <= high for low, high in script["ranges"])
-        )
-        if inside / len(letters) > 0.5:
+        if len(script["pattern"].findall(sample)) / letters > 0.5:
             for code, marks in (script.get("markers") or {}).items():
                 if any(mark in sample for mark in marks):
                     return code
