@@ -41,7 +41,8 @@ def _pyproject() -> dict:
 def _declared() -> list[Requirement]:
     project = _pyproject()["project"]
     declared = [Requirement(r) for r in project["dependencies"]]
-    declared += [Requirement(r) for r in project["optional-dependencies"]["test"]]
+    for extra in project["optional-dependencies"].values():
+        declared += [Requirement(r) for r in extra]
     return declared
 
 

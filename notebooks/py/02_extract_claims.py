@@ -26,6 +26,8 @@
 # their stored claims are reused.
 
 # %% tags=["parameters"]
+backend: str = "serial"  # where extraction runs: "serial", "processes" (every core) or "dask"
+scheduler_address: str = ""  # with backend "dask": scheduler address; "" for a local cluster
 ledger: str = ""  # DuckDB ledger of earlier runs; "" for ledger.duckdb in the outputs folder
 top_n: int = 25  # rows shown in a notebook's tables; the full tables go to tables/
 run_dir: str = "outputs/lab"  # run folder to read from and write to (the runner sets it)
@@ -34,11 +36,19 @@ run_dir: str = "outputs/lab"  # run folder to read from and write to (the runner
 from lossledger import workbook
 from lossledger.schema import ARTICLE_COLUMNS
 
-run = workbook.open_run(run_dir, ledger=ledger, top_n=top_n)
+run = workbook.open_run(
+    run_dir,
+    backend=backend,
+    scheduler_address=scheduler_address,
+    ledger=ledger,
+    top_n=top_n,
+)
 article_table = run.read("articles", ARTICLE_COLUMNS)
 
 # %%
-claims, reuse_note = workbook.extract_with_ledger(article_table, ledger)
+claims, reuse_note = workbook.extract_with_ledger(
+    article_table, ledger, backend=backend, scheduler_address=scheduler_address
+)
 run.write("claims", claims)
 print(reuse_note)
 print(workbook.claims_summary(claims, article_table))

@@ -62,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
     extract.add_argument("-o", "--output", help="file to write (default: standard output)")
     extract.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    extract.add_argument(
+        "--backend",
+        choices=("serial", "processes", "dask"),
+        default="serial",
+        help="where extraction runs; every backend gives the same table",
+    )
+    extract.add_argument(
+        "--scheduler-address", default="", help="with --backend dask: a running scheduler"
+    )
 
     evaluate = commands.add_parser(
         "evaluate", help="score extraction against hand-labelled gold claims"
@@ -113,14 +122,18 @@ def _extract_command(arguments: argparse.Namespace) -> int:
     import pandas as pd
 
     from lossledger.articles import load_articles_report
-    from lossledger.claims import extract_claims
+    from lossledger.backends import extract_claims_with
 
     tables = []
     for path in arguments.paths:
         articles, skipped = load_articles_report(path)
         for row in skipped.itertuples():
             print(f"{path}: {row.path}: {row.action}: {row.reason}", file=sys.stderr)
-        tables.append(extract_claims(articles))
+        tables.append(
+            extract_claims_with(
+                articles, arguments.backend, scheduler_address=arguments.scheduler_address
+            )
+        )
     claims = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     if arguments.format == "csv":
         from lossledger.tables import FLOAT_FORMAT

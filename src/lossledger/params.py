@@ -71,6 +71,20 @@ PARAMETERS: dict[str, Parameter] = {
             choices=("process", "skip"),
         ),
         Parameter(
+            "backend",
+            str,
+            "serial",
+            "where extraction runs: 'serial', 'processes' (every core) or 'dask' (a cluster)",
+            choices=("serial", "processes", "dask"),
+        ),
+        Parameter(
+            "scheduler_address",
+            str,
+            "",
+            "with backend dask: the scheduler's address (tcp://host:8786); empty for a "
+            "local cluster",
+        ),
+        Parameter(
             "ledger",
             str,
             "",

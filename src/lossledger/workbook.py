@@ -174,23 +174,31 @@ def ledger_path(ledger: str) -> Path:
 def extract_with_ledger(
     articles: pd.DataFrame,
     ledger: str,
+    *,
+    backend: str = "serial",
+    scheduler_address: str = "",
     extract: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> tuple[pd.DataFrame, str]:
     """Extract the claims of ``articles``, reusing what the ledger already holds.
 
-    In: the articles table, the ``ledger`` parameter, and the extraction function
-    (default ``extract_claims``). Articles the ledger holds under the current
+    In: the articles table, the ``ledger`` parameter, the extraction ``backend``
+    (and ``scheduler_address`` for dask), or an ``extract`` function to use
+    instead. Articles the ledger holds under the current
     extractor version (same sha256) are not extracted again: their stored claims
     are taken, relabelled with this run's article id, outlet and date. Out: the
     claims table (the same rows a fresh extraction gives) and one sentence saying
     how many articles were reused.
     """
-    from lossledger.claims import extract_claims
+    from lossledger.backends import extract_claims_with
     from lossledger.ledger import claims_for, known_articles
     from lossledger.provenance import extractor_version
     from lossledger.schema import CLAIM_COLUMNS
 
-    extract = extract or extract_claims
+    if extract is None:
+
+        def extract(table: pd.DataFrame) -> pd.DataFrame:
+            return extract_claims_with(table, backend, scheduler_address=scheduler_address)
+
     path = ledger_path(ledger)
     known = known_articles(path, extractor_version()) & set(articles["sha256"])
     fresh = extract(articles[~articles["sha256"].isin(known)].reset_index(drop=True))
