@@ -64,7 +64,7 @@ workbook.head(
 # %%
 gaps = gap_summary(estimates)
 run.write("gap_summary", gaps)
-gaps
+workbook.head(gaps, ["party", "metric", "official", "independent", "qualifier", "gap_note"], top_n)
 
 # %% [markdown]
 # ## Official against independent, figure by figure

@@ -82,10 +82,26 @@ def open_run(run_dir: str = INTERACTIVE_RUN_DIR, **parameters: Any) -> RunFolder
 
 
 def head(table: pd.DataFrame, columns: Sequence[str], top_n: int) -> pd.DataFrame:
-    """The first ``top_n`` rows of ``columns``, numbered from 1, for showing in a notebook."""
+    """The first ``top_n`` rows of ``columns``, numbered from 1, for showing in a notebook.
+
+    Numbers are printed as a newsroom prints them ("5,937", "46.3"), and a missing
+    number as an empty cell rather than "NaN". The tables in ``tables/`` keep full values.
+    """
     shown = table.loc[:, [c for c in columns if c in table.columns]].head(top_n).copy()
+    for name in shown.columns:
+        if pd.api.types.is_float_dtype(shown[name]):
+            shown[name] = shown[name].map(format_number)
     shown.index = pd.RangeIndex(1, len(shown) + 1)
     return shown
+
+
+def format_number(value: float) -> str:
+    """``5937.0`` -> "5,937"; ``46.3197`` -> "46.3"; NaN -> ""."""
+    if pd.isna(value):
+        return ""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
 UNKNOWN_OUTLET = "(outlet unknown)"
