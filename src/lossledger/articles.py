@@ -70,7 +70,6 @@ class _Article:
     text: str
     encoding: str = "utf-8"
     metadata: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -542,7 +541,7 @@ def _to_row(article: _Article) -> dict[str, Any]:
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         encoding=article.encoding,
         n_chars=len(text),
-        note="; ".join(article.notes),
+        note="",  # filled by _drop_duplicate_texts when other files had the same text
     )
     return row
 

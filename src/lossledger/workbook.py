@@ -222,10 +222,9 @@ def extract_with_ledger(
         return fresh, "No article was in the ledger yet: every article was extracted."
     stored = claims_for(path, known)
     stored = stored.drop(columns=["article_id", "outlet", "published"], errors="ignore")
-    labels = articles.loc[articles["sha256"].isin(known), ["sha256", "article_id"]]
-    labels = labels.assign(
-        outlet=articles["outlet"], published=articles["published"]
-    ).drop_duplicates("sha256")
+    labels = articles.loc[
+        articles["sha256"].isin(known), ["sha256", "article_id", "outlet", "published"]
+    ].drop_duplicates("sha256")
     reused = stored.merge(labels, on="sha256", how="inner").drop(columns=["sha256"])
     columns = list(fresh.columns) if len(fresh.columns) else CLAIM_COLUMNS
     combined = pd.concat([fresh, reused.reindex(columns=columns)], ignore_index=True)
