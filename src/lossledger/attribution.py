@@ -99,6 +99,14 @@ _LEADING_TIME = re.compile(
 )
 _TOKEN = re.compile(r"[^\W\d_][\w’'.\-&/]*|\d[\w,.\-]*|[^\w\s]", re.UNICODE)
 _PREPOSITIONS = frozenset({"in", "on", "at", "from", "of", "for", "to", "by", "with", "into"})
+_RELATIVE_PRONOUNS = frozenset({"who", "which", "whose", "whom"})
+_SUBJECT_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
+# "the mortality monitor run by the Carlos III Health Institute": the organisation behind
+# a tally or a tool is the source.
+_RUN_BY = re.compile(
+    r"\b(?:run|published|compiled|operated|maintained|kept|released|issued|produced)\s+by\s+(.+)$",
+    re.IGNORECASE,
+)
 _PASSIVE = frozenset({"was", "were", "been", "being", "is", "are", "be"})
 _CAPITALISED = re.compile(r"^[A-ZÀ-ÖØ-Þ\u0400-\u042f]")
 
@@ -410,6 +418,13 @@ def classify(
         return Speaker(name, stype, lex.third_party if stype == "independent" else side, person)
 
     stripped = lex.descriptor_re.sub("", cleaned)
+    behind = _RUN_BY.search(stripped)
+    if behind:
+        found = classify(behind.group(1), appositive, registry)
+        if found is not None:
+            return found
+    if " " not in stripped and stripped.lower() in lex.figure_nouns:
+        return None  # "Figures published by the institute put ...": not a name
     name, title = _person_name(stripped)
     role = _role_type(stripped) or _role_type(appositive)
     if name and (title or " " in name or registry.surname(name)):
@@ -463,7 +478,13 @@ def _tokens_before(text: str, start: int, end: int, limit: int) -> list[tuple[in
 
 
 def _is_word(tok: str) -> bool:
-    return bool(tok) and (tok[0].isalpha() or tok[0] in "'’")
+    """A token a speaker phrase may hold: a word, or an ordinal ("the 80th Brigade")."""
+    return bool(tok) and (
+        tok[0].isalpha() or tok[0] in "'’" or _ORDINAL_TOKEN.fullmatch(tok) is not None
+    )
+
+
+_ORDINAL_TOKEN = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 
 
 _NAME_SEGMENT = re.compile(
@@ -511,6 +532,13 @@ def _np_backward(
         j = i - 1
         while j >= 0 and toks[j][2] not in (",", ";", ":", "“", "”", '"') and i - j < 16:
             j -= 1
+        if j >= 0 and toks[j][2] in ("“", "”", '"'):
+            # A relative clause may quote a word: ', who uses the call sign "Grom",'.
+            k = j - 1
+            while k >= 0 and toks[k][2] not in (",", ";", ":") and i - k < 24:
+                k -= 1
+            if k >= 0 and toks[k][2] == "," and toks[k + 1][2].lower() in _RELATIVE_PRONOUNS:
+                j = k
         if j < 0 or toks[j][2] != ",":
             return None
         segment = text[toks[j][1] : toks[i][0]]
@@ -551,6 +579,8 @@ def _np_backward(
         count += 1
     if end_i < 0 or i == end_i:
         return None
+    if end_i > i + 1 and toks[end_i][2].lower() in _SUBJECT_PRONOUNS:
+        i = end_i - 1  # "in a 2019 report it concluded": the subject is "it"
     if toks[i + 1][2].lower() in _PREPOSITIONS:
         return None  # "in a report published on Monday": no subject
     if i >= 0 and toks[i][2].lower() in ("nor", "neither"):
@@ -615,19 +645,21 @@ def _np_forward(text: str, start: int, end: int) -> tuple[int, int]:
         return start, m.start()
 
 
+_TOLD = re.compile(r"\btold\s+((?:the\s+)?(?:[A-Z][\w’'.&-]*\s*){1,4}|reporters|journalists)")
+_INTERVIEW_WITH = re.compile(r"\bin an interview with\s+((?:the\s+)?(?:[A-Z][\w’'.&-]*\s*){1,4})")
+
+
 def _origin_near(text: str, start: int, end: int) -> str:
     """The channel of a statement named next to its speaker and verb ("told NBC")."""
     lex = _lexicon()
     window = text[start:end]
-    m = re.search(
-        r"\btold\s+((?:the\s+)?(?:[A-Z][\w’'.&-]*\s*){1,4}|reporters|journalists)", window
-    )
+    m = _TOLD.search(window)
     if m:
         return "told " + " ".join(m.group(1).split()).removeprefix("the ").strip()
     m = lex.channel_re.search(window)
     if m:
         return "on " + m.group("ch")
-    m = re.search(r"\bin an interview with\s+((?:the\s+)?(?:[A-Z][\w’'.&-]*\s*){1,4})", window)
+    m = _INTERVIEW_WITH.search(window)
     if m:
         return "interview with " + " ".join(m.group(1).split())
     m = lex.origin_re.search(window)
@@ -777,7 +809,17 @@ class ArticleAttribution:
             found = self.quote_speaker(quote)
             if found.speaker is not None:
                 return Attribution(found.speaker, found.origin, "quote")
-        frames = [f for f in self.frames[sentence_index] if f.speaker and not f.negated]
+        frames = [
+            f
+            for f in self.frames[sentence_index]
+            if f.speaker
+            and not f.negated
+            # "Strike kills three; UN says June was deadliest": a statement after a
+            # semicolon that reports what follows it says nothing of the clause before.
+            and not (
+                f.scope == "after" and f.np_start >= end and ";" in self.text[end : f.np_start]
+            )
+        ]
         if frames:
             frame = _best_frame(frames, start, end)
             return Attribution(frame.speaker, frame.origin_in(self.text), "frame", frame)
@@ -800,6 +842,15 @@ def _best_frame(frames: list[Frame], start: int, end: int) -> Frame:
         or (f.how == "according" and f.scope == "after" and f.np_end <= start)
     ]
     return min(fitting or frames, key=distance)
+
+
+def _leading_article(text: str, start: int, end: int) -> int:
+    """Length of a leading "The " (and spaces) at ``text[start:end]``."""
+    m = _LEADING_THE.match(text, start, end)
+    return m.end() - start if m else 0
+
+
+_LEADING_THE = re.compile(r"\s*(?:[Tt]he\s+)?")
 
 
 def _resolve_pronoun(
@@ -830,6 +881,17 @@ def _resolve_pronoun(
         before = [f for f in att.frames[k] if f.speaker and not f.speaker.person]
         if before:
             return before[-1].speaker
+    if sent_i > 0:
+        # "The Syrian Observatory ..., a monitor based in Britain, gave another account.
+        # It said ...": a known organisation that opens the sentence before.
+        prev = att.sentences[sent_i - 1]
+        opening = _lexicon().entity_re.match(
+            att.text, prev.start + _leading_article(att.text, prev.start, prev.end), prev.end
+        )
+        if opening:
+            found = classify(opening.group())
+            if found is not None and not found.person:
+                return found
     if sent_i > 0:
         prev = att.sentences[sent_i - 1]
         for start, end, party in party_mentions(att.text, prev.start, prev.end):

@@ -129,6 +129,11 @@ _GIVER_AFTER = re.compile(
 )
 # "officials in Syria", "the mayor of Derna": a place the source answers for.
 _JURISDICTION = re.compile(r"\b(?:in|of|for)\s+(?:the\s+)?(?:[a-z]+\s+)?\Z", re.IGNORECASE)
+# "the Kursk region's governor": a place's officials.
+_REGION_POSSESSIVE = re.compile(
+    r"\s+(?:region|province|oblast|state|district|governorate|county|city|municipality)['’]s\b",
+    re.IGNORECASE,
+)
 _SUBSET = re.compile(r"\b(?:including|among them|among whom|of whom|of them)\s+$", re.IGNORECASE)
 _PARENTHETICAL_SUBSET = re.compile(
     r"^[^,;.]*,\s*(?:including|among them|among whom|of whom)\s+[^,;.]*$", re.IGNORECASE
@@ -187,6 +192,7 @@ class _Lexicon:
     genre_re: re.Pattern
     genre_of: dict[str, str]
     genre_star: list[tuple[str, str]]
+    genre_priority: tuple[str, ...]  # genres other than "count", in genres.yaml's order
     combo_re: re.Pattern
     bodies_re: re.Pattern
     prisoners_re: re.Pattern
@@ -202,6 +208,7 @@ class _Lexicon:
     floor_re: re.Pattern
     outsider_re: re.Pattern
     party_names: frozenset[str]
+    places: frozenset[str]  # capitals, cities and regions of parties.yaml
     non_loss_heads: frozenset[str]
     non_loss_re: re.Pattern
     beneficiary_re: re.Pattern
@@ -223,6 +230,11 @@ def _lexicon() -> _Lexicon:
         genre_re=phrase_pattern([w for words in genre_words.values() for w in words]),
         genre_of=genre_of,
         genre_star=genre_star,
+        genre_priority=tuple(
+            name
+            for name in dict.fromkeys(genre_of.values())
+            if name in ("named_list", "projection", "plan", "estimate", "unknown")
+        ),
         combo_re=phrase_pattern(list(metrics.get("casualty_combos") or [])),
         bodies_re=phrase_pattern(list(metrics.get("bodies") or [])),
         prisoners_re=phrase_pattern(list(metrics.get("prisoners") or [])),
@@ -249,6 +261,11 @@ def _lexicon() -> _Lexicon:
             str(n)
             for entry in (parties.get("parties") or {}).values()
             for n in (entry or {}).get("names") or []
+        ),
+        places=frozenset(
+            " ".join(str(n).split())
+            for entry in (parties.get("parties") or {}).values()
+            for n in (entry or {}).get("places") or []
         ),
         non_loss_heads=frozenset(str(w).lower() for w in metrics.get("non_loss_heads") or []),
         non_loss_re=phrase_pattern(list(metrics.get("non_loss_cues") or [])),
@@ -408,6 +425,10 @@ def article_claims(record: dict[str, Any]) -> list[dict[str, Any]]:
 
     rows: list[dict[str, Any]] = []
     history: list[tuple[int, str, str]] = []  # (sentence index, metric, party) of figures so far
+    # Whose story it is when nothing nearer says whose people a figure counts: the
+    # party named most often (a headline "Heat deaths pass 1,380" is Spain's).
+    # Not for a boat at sea: its passengers come from many countries.
+    story_party = _story_party(text) if needed and not lex.at_sea_re.search(text) else ""
     for k, sentence in enumerate(sentences):
         found = candidates.get(k)
         if found:
@@ -423,6 +444,7 @@ def article_claims(record: dict[str, Any]) -> list[dict[str, Any]]:
                     history,
                     heads,
                     sentences[max(0, k - 3)].start,
+                    story_party,
                 )
             )
     rows.extend(_quote_rows(text, sentences, starts, quotes, attribution, published))
@@ -551,9 +573,10 @@ def _genre(text: str, clause: tuple[int, int], lex: _Lexicon) -> str:
         _cue_group(hit.group(), lex.genre_of, lex.genre_star)
         for hit in lex.genre_re.finditer(text, *clause)
     }
-    for name in lex.genre_of.values():  # in the order genres.yaml lists them
-        if name in found and name in ("named_list", "projection", "plan", "estimate", "unknown"):
-            return name
+    if found:
+        for name in lex.genre_priority:
+            if name in found:
+                return name
     return "count"
 
 
@@ -639,6 +662,7 @@ def _party(
         and (
             _JURISDICTION.search(text, max(0, p[0] - 40), p[0])
             or text[p[1] : p[1] + 2] in ("'s", "’s")
+            or _REGION_POSSESSIVE.match(text, p[1])
             or text[p[0] : p[1]].endswith(("'s", "’s"))
         )
     ]
@@ -692,6 +716,8 @@ def _is_attacker(text: str, mention: tuple[int, int, str], lo: int) -> bool:
     before = text[max(lo, mention[0] - 60) : mention[0]]
     if _AGENT_BEFORE.search(before):
         return True
+    if " ".join(text[mention[0] : mention[1]].split()) in _lexicon().places:
+        return False  # "an Odesa drone strike": where it fell, not who launched it
     agent = _ATTACKER.match(text, mention[1])
     if not agent or _VICTIM_VERB.match(text, agent.end()):
         return False  # "Russian forces had lost 1,040 troops": the losers, not attackers
@@ -709,6 +735,7 @@ def _sentence_figures(
     history: list[tuple[int, str, str]],
     heads: dict[int, list[str]],
     context_start: int,
+    story_party: str = "",
 ) -> list[dict[str, Any]]:
     """Figure rows of one sentence: ``candidates`` are its numbers that may be claims
     (:func:`_may_be_claim`), ``every_number`` all of them (no time expression overlaps)."""
@@ -767,13 +794,16 @@ def _sentence_figures(
             prev_party,
             recent,
             last_party,
-            _dominant_party(history),
+            # The story's party only for a sentence that names no party at all.
+            _dominant_party(history) or ("" if sentence_parties else story_party),
             sentence_parties,
             clause,
             lex,
             speaker.speaker.side if speaker.speaker else "",
             at_sea,
         )
+        if subset and prev_party and not party_mentions(text, m.num_end, head_end):
+            party = prev_party  # "lost 4,100 servicemen, including up to 280 ...": theirs too
         genre = _genre(text, clause, lex)
         if refs is None:
             refs = find_time_refs(text, published, sentence.start, sentence.end)
@@ -794,7 +824,7 @@ def _sentence_figures(
             # "local officials", "the district governor", "the State Emergency Service":
             # officials answer for the people whose losses they count, so without a side
             # of their own they speak for that party (or for the story's subject).
-            side = party if party and party != "both" else _dominant_party(history)
+            side = party if party and party != "both" else _dominant_party(history) or story_party
         rows.append(
             {
                 "kind": "figure",
@@ -891,6 +921,14 @@ def _recent_party(history: list[tuple[int, str, str]], index: int, metric: str) 
         if hist_metric == metric and party:
             return party
     return ""
+
+
+def _story_party(text: str) -> str:
+    """The party named most often in ``text`` (first named wins a tie); '' if none."""
+    counts: dict[str, int] = {}
+    for _start, _end, party in party_mentions(text):
+        counts[party] = counts.get(party, 0) + 1
+    return max(counts, key=lambda p: counts[p]) if counts else ""
 
 
 def _dominant_party(history: list[tuple[int, str, str]]) -> str:

@@ -34,9 +34,9 @@ Rules (the gold file's labels follow them):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from lossledger.sentences import load_lexicon, phrase_pattern, trie_alternation
 
@@ -71,6 +71,9 @@ class _Lexicon:
     hint_re: re.Pattern
     month_span_re: re.Pattern
     month_only_re: re.Pattern
+    # What each hint word seen so far is (year, month, weekday, word); hint words
+    # come from the lexicon, so this stays small.
+    hint_kinds: dict[str, str] = field(default_factory=dict)
 
 
 _ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -150,6 +153,13 @@ def parse_published(published: object) -> date | None:
 
 def default_as_of(published: object) -> str:
     """Rule 6: the publication month, or '' without a publication date."""
+    if isinstance(published, str):
+        return _publication_month(published)
+    return ""
+
+
+@lru_cache(maxsize=4096)
+def _publication_month(published: str) -> str:
     pub = parse_published(published)
     return f"{pub.year:04d}-{pub.month:02d}" if pub else ""
 
@@ -210,6 +220,13 @@ def find_time_refs(
 
 
 def _hint_kind(word: str, lex: _Lexicon) -> str:
+    kind = lex.hint_kinds.get(word)
+    if kind is None:
+        kind = lex.hint_kinds[word] = _classify_hint(word, lex)
+    return kind
+
+
+def _classify_hint(word: str, lex: _Lexicon) -> str:
     low = word.lower()
     if low[:1].isdigit():
         return "year"
