@@ -455,3 +455,116 @@ def test_official_without_a_side_speaks_for_the_people_it_counts():
 def test_outside_officials_keep_an_empty_side():
     row = figure("Western officials estimate that 9,000 Russian soldiers died.", "9,000")
     assert (row["source_type"], row["source_side"]) == ("official", "")
+
+
+# --- rules learned from the second blind set (own sentences, same patterns) ------------------
+
+
+def test_a_relative_clause_holding_a_quoted_word_does_not_hide_the_speaker():
+    row = figure(
+        'A captain of Ukraine\'s 47th Mechanised Brigade, who goes by the name "Vega", '
+        "told a news agency that his company had lost three men killed.",
+        "three",
+    )
+    assert row["source_type"] == "official"
+    assert row["source_side"] == "Ukraine"
+    assert "47th Mechanised Brigade" in row["source"]
+
+
+def test_told_is_never_followed_by_its_speaker():
+    row = figure(
+        "A nurse at the clinic, who asked not to be named, told Radio Dabanga that 12 "
+        "patients had died overnight.",
+        "12",
+    )
+    assert row["source"] != "Radio Dabanga"
+
+
+def test_a_pronoun_after_a_noun_is_the_subject():
+    text = (
+        "The coalition set up a review board. In a 2021 report it concluded that 40 "
+        "civilians had died in the strikes."
+    )
+    assert "report" not in figure(text, "40")["source"]
+
+
+def test_a_tool_run_by_an_organisation_is_that_organisation():
+    row = figure(
+        "Deaths reached 940, according to the mortality tracker run by the National "
+        "Statistics Institute.",
+        "940",
+    )
+    assert row["source"] == "National Statistics Institute"
+
+
+def test_it_said_after_a_sentence_opened_by_a_named_monitor():
+    text = (
+        "Fighting resumed near the border town of Qusayr. The Syrian Observatory for Human "
+        "Rights, a monitor based abroad, gave a different picture. It said 64 people had "
+        "been killed."
+    )
+    row = figure(text, "64")
+    assert row["source"] == "Syrian Observatory for Human Rights"
+    assert row["source_type"] == "independent"
+
+
+def test_a_statement_after_a_semicolon_does_not_reach_back():
+    row = figure("Drone strike on Sumy kills five; UN says May was the worst month.", "five")
+    assert row["source_type"] == "unattributed"
+    assert row["party"] == "Ukraine"  # Sumy is where the strike fell, not who struck
+
+
+def test_a_subset_counts_the_same_people_as_its_total():
+    row = figure(
+        "Moscow said Ukraine had lost more than 3,000 troops since its forces crossed the "
+        "border near Belgorod, including up to 190 in the past day.",
+        "190",
+    )
+    assert row["party"] == "Ukraine"
+
+
+def test_a_regions_governor_counts_the_regions_people():
+    row = figure(
+        "The Belgorod region's governor said on Telegram that 9 civilians had been killed.", "9"
+    )
+    assert row["party"] == "Russia"
+
+
+def test_a_headline_without_a_party_takes_the_party_the_story_is_about():
+    text = (
+        "Flood deaths climb past 210\n\n"
+        "Rescuers in Pakistan pulled more bodies from the mud on Sunday. Pakistan's disaster "
+        "agency said the rains would continue. Officials in Karachi and Lahore urged calm."
+    )
+    assert figure(text, "210")["party"] == "Pakistan"
+
+
+def test_no_story_party_when_two_sides_are_named():
+    text = (
+        "Shelling toll rises to 44\n\n"
+        "Russia and Ukraine traded blame. Ukrainian officials said Russian guns fired first."
+    )
+    assert figure(text, "44")["party"] == ""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "metric"),
+    [
+        ("The army said troops had repelled the raid, killing 37 insurgents.", "37", "killed"),
+        ("Monitors documented as many as 2,600 killings in the state.", "2,600", "killed"),
+        ("The toll had risen to 2,367 killed and 10,984 wounded.", "2,367", "killed"),
+        ("Six of its peacekeepers were hurt when a shell hit the base.", "Six", "wounded"),
+        ("At least 17 people have been treated for burns.", "17", "wounded"),
+        ("In the ambush nine of our soldiers were martyred.", "nine", "killed"),
+    ],
+)
+def test_people_nouns_and_loss_words_seen_in_unseen_text(sentence, number, metric):
+    assert figure(sentence, number)["metric"] == metric
+
+
+def test_the_second_of_two_ages_is_not_a_count():
+    assert figure_texts("The fire killed two volunteers, aged 35 and 52, on Tuesday.") == ["two"]
+
+
+def test_a_number_passed_to_code_is_not_a_count():
+    assert figure_texts("Troops were killed <svg onload=alert(8)> near the river.") == []

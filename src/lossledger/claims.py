@@ -924,11 +924,17 @@ def _recent_party(history: list[tuple[int, str, str]], index: int, metric: str) 
 
 
 def _story_party(text: str) -> str:
-    """The party named most often in ``text`` (first named wins a tie); '' if none."""
+    """The party ``text`` is about: the one named in at least two thirds of its party
+    mentions (a heatwave in Spain, a stampede in India); '' when no party dominates, as
+    in a story about two sides at war, where guessing would be worse than saying nothing.
+    """
     counts: dict[str, int] = {}
     for _start, _end, party in party_mentions(text):
         counts[party] = counts.get(party, 0) + 1
-    return max(counts, key=lambda p: counts[p]) if counts else ""
+    if not counts:
+        return ""
+    top = max(counts, key=lambda p: counts[p])
+    return top if 3 * counts[top] >= 2 * sum(counts.values()) else ""
 
 
 def _dominant_party(history: list[tuple[int, str, str]]) -> str:

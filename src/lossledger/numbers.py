@@ -481,6 +481,12 @@ class _TokenStream:
         return items[i] if i < len(items) else None
 
 
+# Ages listed after one "aged": "aged 35 and 52", "aged 4, 7 and 9".
+_AGE_LIST_BEFORE = re.compile(
+    r"\b(?:aged|ages)\s+(?:\d{1,3}\s*,\s*)*\d{1,3}\s*(?:,|and|or|&)\s*\Z", re.IGNORECASE
+)
+
+
 class NumberFinder:
     """Finds numeric expressions in text using one lexicon (see ``numbers.yaml``).
 
@@ -1271,6 +1277,13 @@ class NumberFinder:
                     return True
             if start >= 1 and text[start - 1] in "#№":
                 return True
+            if (
+                start >= 2
+                and text[start - 1] == "("
+                and (text[start - 2].isalnum() or text[start - 2] == "_")
+                and text[end : end + 1] == ")"
+            ):
+                return True  # "alert(11)": an argument in code, not a count
         if atom.kind == "words":
             if self._denominator_re.match(text, end):
                 return True  # "two-thirds", "one fifth": a fraction
@@ -1587,6 +1600,12 @@ class NumberFinder:
             return True
         if self._age_after_re.match(text, cand.num_end):
             return True
+        if (
+            first.plain_int
+            and first.value <= 120
+            and _AGE_LIST_BEFORE.search(text, max(0, left - 40), left)
+        ):
+            return True  # the second age of "aged 35 and 52"
         # Years.
         if unit == "" and all(self._year_like(a) for a in cand.atoms):
             prev = self._prev_words(text, left, 3)
