@@ -292,9 +292,33 @@ def _lexicon() -> _Lexicon:
 
 
 def party_mentions(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
-    """``(start, end, party)`` for every party name or place in ``text[start:end]``."""
-    lex = _lexicon()
+    """``(start, end, party)`` for every party name or place in ``text[start:end]``.
+
+    The article being read is scanned once; a window is then answered from that scan.
+    A name cut by the window's end ("Russia|n") is read as the window shows it.
+    """
     end = len(text) if end is None else end
+    if end - start < 40:
+        return _scan_parties(text, start, end)  # short windows: scanning is cheaper
+    whole = _article_parties(text)
+    lo = bisect.bisect_left(whole, (start, -1, ""))
+    out = []
+    for found in whole[lo:]:
+        if found[1] > end:
+            if found[0] < end:
+                out.extend(_scan_parties(text, found[0], end))
+            break
+        out.append(found)
+    return out
+
+
+@lru_cache(maxsize=2)
+def _article_parties(text: str) -> list[tuple[int, int, str]]:
+    return _scan_parties(text, 0, len(text))
+
+
+def _scan_parties(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    lex = _lexicon()
     out = []
     for m in lex.party_re.finditer(text, start, end):
         party = lex.party_of.get(_norm_quote(" ".join(m.group().split())))
