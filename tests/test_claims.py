@@ -568,3 +568,11 @@ def test_the_second_of_two_ages_is_not_a_count():
 
 def test_a_number_passed_to_code_is_not_a_count():
     assert figure_texts("Troops were killed <svg onload=alert(8)> near the river.") == []
+
+
+def test_the_counted_noun_names_the_metric_before_nearer_cues():
+    row = figure(
+        "Health officials logged 31,000 suspected measles cases and 412 associated deaths.",
+        "412",
+    )
+    assert row["metric"] == "killed"

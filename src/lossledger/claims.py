@@ -564,6 +564,14 @@ def _metric(
         # "the 390 Ukrainians freed", "had been returned from Kyiv-controlled territory"
         # in a story about a swap: people freed in it, whatever noun counts them.
         return "prisoners_exchanged"
+    if head_text:
+        # The counted noun itself says what is counted: "861 associated deaths" among
+        # "cholera cases" is a death toll.
+        in_head = lex.metric_re.search(head_text)
+        if in_head:
+            named = _cue_group(in_head.group(), lex.metric_of, lex.metric_star)
+            if named:
+                return named
     return _nearest_metric(text, clause, m, lex)
 
 
