@@ -23,8 +23,9 @@ import hashlib
 import io
 import json
 import re
+import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -132,22 +133,8 @@ def load_articles_report(
     rows = []
     for article in _unique_ids(loaded, problems):
         row = _to_row(article)
-        language = (row["language"] or row["language_detected"]).split("-")[0].lower()
-        if language not in ("", ENGLISH):
-            if non_english == "skip":
-                problems.add(
-                    article.path,
-                    "skipped",
-                    f"language {language!r}, not English (parameter non_english: skip)",
-                )
-                continue
-            problems.add(
-                article.path,
-                "flagged",
-                f"language {language!r}, not English: processed anyway, but the word lists "
-                "are English so few claims will be found (parameter non_english)",
-            )
-        rows.append(row)
+        if _keep_language(row, non_english, problems):
+            rows.append(row)
     articles = tidy(
         pd.DataFrame(rows, columns=ARTICLE_COLUMNS + ARTICLE_EXTRA_COLUMNS),
         ARTICLE_COLUMNS + ARTICLE_EXTRA_COLUMNS,
@@ -160,6 +147,27 @@ def load_articles_report(
         sort_by=["path", "action", "reason"],
     )
     return articles, skipped
+
+
+def _keep_language(row: dict[str, Any], non_english: str, problems: _Problems) -> bool:
+    """Whether an article row stays, given its language; a non-English one is noted either way."""
+    language = (row["language"] or row["language_detected"]).split("-")[0].lower()
+    if language in ("", ENGLISH):
+        return True
+    if non_english == "skip":
+        problems.add(
+            row["path"],
+            "skipped",
+            f"language {language!r}, not English (parameter non_english: skip)",
+        )
+        return False
+    problems.add(
+        row["path"],
+        "flagged",
+        f"language {language!r}, not English: processed anyway, but the word lists "
+        "are English so few claims will be found (parameter non_english)",
+    )
+    return True
 
 
 def article_files(path: str | Path) -> list[Path]:
@@ -370,18 +378,7 @@ def _read_corpus(
     """A ``.jsonl`` or ``.csv`` corpus: one article per row, a ``text`` column."""
     records: list[tuple[int, dict[str, Any]]] = []
     if file.suffix.lower() == ".jsonl":
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                problems.add(f"{relative}#{number}", "skipped", f"not valid JSON: {error.msg}")
-                continue
-            if not isinstance(record, dict):
-                problems.add(f"{relative}#{number}", "skipped", "row is not a JSON object")
-                continue
-            records.append((number, record))
+        records = list(_jsonl_records([text], relative, problems))
     else:
         try:
             reader = csv.DictReader(io.StringIO(text))
@@ -396,27 +393,64 @@ def _read_corpus(
 
     articles = []
     for number, record in records:
-        where = f"{relative}#{number}"
-        body = record.get("text")
-        if not isinstance(body, str) or not body.strip():
-            problems.add(where, "skipped", "row has no text")
-            continue
-        if len(body.encode("utf-8")) > max_article_bytes:
-            problems.add(where, "skipped", f"text over the limit of {max_article_bytes:,} bytes")
-            continue
-        raw_id = next((record[c] for c in ID_COLUMNS if record.get(c) not in (None, "")), None)
-        article_id = str(raw_id) if raw_id is not None else f"{file.stem}-{number:05d}"
-        metadata = _metadata_from(record, where, problems)
-        articles.append(
-            _Article(
-                article_id=article_id,
-                path=where,
-                text=body,
-                encoding=encoding,
-                metadata=metadata,
-            )
+        article = _corpus_article(
+            number, record, file, relative, encoding, max_article_bytes, problems
         )
+        if article is not None:
+            articles.append(article)
     return articles
+
+
+def _jsonl_records(
+    pieces: Iterable[str], relative: str, problems: _Problems
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The JSON objects of a JSON-lines text given in pieces, with their line numbers.
+
+    ``pieces`` is the whole text or consecutive parts of it each ending at a "\\n";
+    lines are what ``str.splitlines`` makes of the whole text either way (a "\\r\\n"
+    never straddles two pieces), so line numbers do not depend on the cut.
+    """
+    number = 0
+    for piece in pieces:
+        for line in piece.splitlines():
+            number += 1
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                problems.add(f"{relative}#{number}", "skipped", f"not valid JSON: {error.msg}")
+                continue
+            if not isinstance(record, dict):
+                problems.add(f"{relative}#{number}", "skipped", "row is not a JSON object")
+                continue
+            yield number, record
+
+
+def _corpus_article(
+    number: int,
+    record: dict[str, Any],
+    file: Path,
+    relative: str,
+    encoding: str,
+    max_article_bytes: int,
+    problems: _Problems,
+) -> _Article | None:
+    """One corpus row as an article, or None (with the reason noted) when it has no usable text."""
+    where = f"{relative}#{number}"
+    body = record.get("text")
+    if not isinstance(body, str) or not body.strip():
+        problems.add(where, "skipped", "row has no text")
+        return None
+    if len(body.encode("utf-8")) > max_article_bytes:
+        problems.add(where, "skipped", f"text over the limit of {max_article_bytes:,} bytes")
+        return None
+    raw_id = next((record[c] for c in ID_COLUMNS if record.get(c) not in (None, "")), None)
+    article_id = str(raw_id) if raw_id is not None else f"{file.stem}-{number:05d}"
+    metadata = _metadata_from(record, where, problems)
+    return _Article(
+        article_id=article_id, path=where, text=body, encoding=encoding, metadata=metadata
+    )
 
 
 def _metadata_from(record: dict[str, Any], where: str, problems: _Problems) -> dict[str, str]:
@@ -568,3 +602,323 @@ def _drop_duplicate_texts(articles: pd.DataFrame, problems: _Problems) -> pd.Dat
         existing = kept.at[position, "note"]
         kept.at[position, "note"] = f"{existing}; {note}" if existing else note
     return kept.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- streaming
+
+DEFAULT_BATCH_ARTICLES = 1000
+# Where the stream keeps an article's text between the two passes (see ArticleStream).
+_SPILL_COLUMNS: list[str] = ["_spill_offset", "_spill_length"]
+# How many characters at the start of a file the binary test looks at (as _looks_binary).
+_BINARY_SAMPLE_CHARS = 20_000
+
+
+class ArticleStream:
+    """The articles under a path, handed out as tables of at most ``batch_size`` rows.
+
+    Made by :func:`stream_articles`. What ``load_articles_report(path)`` would give,
+    without holding every text at once: the tables that iterating yields, put
+    together, are row for row the articles table of :func:`load_articles_report`
+    (same columns, dtypes, ids, order and index), and :attr:`skipped` is its table
+    of skipped, repaired, renamed and merged files, known before the first batch.
+
+    How: a first pass reads every file once (a ``.jsonl``/``.csv`` corpus line by
+    line), decides ids, duplicates and metadata exactly as the loader does, keeps
+    per article only its metadata, hash and where its text sits in a temporary
+    spill file, and writes the text there. Iterating reads the texts of one batch
+    at a time back from that file, in the articles table's order (by id). So
+    memory holds the per-article index (ids, hashes, metadata: a few hundred
+    bytes an article) and one batch, and the spill needs temporary disk space
+    about the size of the corpus' text (in ``spill_dir``, default the system's
+    temporary folder, ``TMPDIR``). The stream can be iterated more than once
+    (the ledger reads the articles, then the claims made from them).
+
+    Close it (or use it as a context manager) to delete the spill file at once.
+    """
+
+    def __init__(
+        self, index: pd.DataFrame, skipped: pd.DataFrame, spill: _Spill, batch_size: int
+    ) -> None:
+        self._index = index
+        self._spill = spill
+        self.skipped = skipped
+        self.batch_size = batch_size
+
+    @property
+    def n_articles(self) -> int:
+        """How many articles (rows of the articles table) the stream yields in all."""
+        return len(self._index)
+
+    @property
+    def index(self) -> pd.DataFrame:
+        """The articles table without its texts (``text`` is ""): ids, hashes, metadata."""
+        return self._index.drop(columns=_SPILL_COLUMNS)
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        """Yield the articles table in consecutive slices of at most ``batch_size`` rows.
+
+        At least one table is yielded (an empty one when no article was loaded),
+        so the columns are known whatever the input.
+        """
+        if self._index.empty:
+            yield self.index
+            return
+        for begin in range(0, len(self._index), self.batch_size):
+            part = self._index.iloc[begin : begin + self.batch_size]
+            texts = [
+                self._spill.read(int(offset), int(length))
+                for offset, length in zip(part["_spill_offset"], part["_spill_length"], strict=True)
+            ]
+            batch = part.drop(columns=_SPILL_COLUMNS)
+            # Assigning a list of str gives the column the dtype tidy gave the whole table.
+            batch["text"] = texts
+            yield batch
+
+    def close(self) -> None:
+        """Delete the spill file; the stream yields nothing more afterwards."""
+        self._spill.close()
+
+    def __enter__(self) -> ArticleStream:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def stream_articles(
+    path: str | Path,
+    *,
+    batch_size: int = DEFAULT_BATCH_ARTICLES,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    non_english: str = "process",
+    spill_dir: str | Path | None = None,
+) -> ArticleStream:
+    """Read every article under ``path`` once; return them as a stream of batches.
+
+    In: the same ``path``, ``max_file_bytes`` and ``non_english`` as
+    :func:`load_articles_report`; ``batch_size``, the most articles in one
+    yielded table; ``spill_dir``, where the texts wait between the two passes.
+    Out: an :class:`ArticleStream`; iterating it yields the articles table in
+    batches, and its ``skipped`` attribute is the loader's table of problems.
+
+    Raises ArticlesInputError like the loader (missing path, nothing to read),
+    before any text is read; ValueError when ``batch_size`` is not positive.
+    A non-UTF-8 corpus file (or a UTF-16 one) is decoded whole, as the loader
+    does, since its encoding is guessed from all its bytes; UTF-8 corpora, the
+    usual case, are read line by line.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be a positive number of articles, not {batch_size!r}")
+    root = resolve(path)
+    problems = _Problems()
+    folder, files = _article_files(root, problems)
+    sources = _read_sources(folder, problems)
+    spill = _Spill(spill_dir)
+    try:
+        stubs: list[_Article] = []
+        rows: list[dict[str, Any]] = []
+        seen_files: set[str] = set()
+        for file in files:
+            relative = file.relative_to(folder).as_posix()
+            seen_files.add(relative)
+            override = {k: v for k, v in sources.get(relative, {}).items() if v}
+            for stub, row in _scan_file(file, relative, max_file_bytes, problems, spill):
+                if override:
+                    stub.metadata.update(override)
+                    row.update(override)  # sources.csv wins, as in the loader
+                stubs.append(stub)
+                rows.append(row)
+        for listed in sorted(set(sources) - seen_files):
+            if root.is_dir():
+                problems.add(
+                    SOURCES_FILE, "warning", f"lists {listed!r}, which is not in the folder"
+                )
+
+        kept = []
+        for stub, row in zip(_unique_ids(stubs, problems), rows, strict=True):
+            row["article_id"] = stub.article_id  # _unique_ids may have renamed it
+            if _keep_language(row, non_english, problems):
+                kept.append(row)
+        del stubs, rows
+        columns = ARTICLE_COLUMNS + ARTICLE_EXTRA_COLUMNS
+        index = tidy(
+            pd.DataFrame(kept, columns=columns + _SPILL_COLUMNS), columns, sort_by=["article_id"]
+        )
+        index = _drop_duplicate_texts(index, problems)
+    except BaseException:
+        spill.close()
+        raise
+    skipped = tidy(
+        pd.DataFrame(problems.rows, columns=SKIPPED_COLUMNS),
+        SKIPPED_COLUMNS,
+        sort_by=["path", "action", "reason"],
+    )
+    return ArticleStream(index, skipped, spill, batch_size)
+
+
+class _Spill:
+    """An anonymous temporary file of article texts, read back by (offset, length).
+
+    The file has no name on disk (``tempfile.TemporaryFile``), so the system
+    removes it when it is closed or the process ends, however it ends.
+    """
+
+    def __init__(self, folder: str | Path | None) -> None:
+        # Not a with block: the file lives as long as the stream that reads from it.
+        self._file = tempfile.TemporaryFile(prefix="lossledger-articles-", dir=folder)  # noqa: SIM115
+        self._size = 0
+
+    def write(self, text: str) -> tuple[int, int]:
+        # surrogatepass: a JSON "\ud800" escape gives a lone surrogate, which plain UTF-8 refuses.
+        data = text.encode("utf-8", errors="surrogatepass")
+        self._file.seek(self._size)
+        self._file.write(data)
+        offset, self._size = self._size, self._size + len(data)
+        return offset, len(data)
+
+    def read(self, offset: int, length: int) -> str:
+        self._file.seek(offset)
+        return self._file.read(length).decode("utf-8", errors="surrogatepass")
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _scan_file(
+    file: Path, relative: str, max_file_bytes: int, problems: _Problems, spill: _Spill
+) -> list[tuple[_Article, dict[str, Any]]]:
+    """One file's articles as (stub without text, articles-table row); texts go to ``spill``.
+
+    The row's ``text`` is "" and its spill columns say where the text is. A UTF-8
+    corpus is read line by line; anything else goes through the loader's own
+    reader (a single article file is at most ``max_file_bytes``).
+    """
+    if file.suffix.lower() in CORPUS_SUFFIXES:
+        streamed = _scan_corpus(file, relative, max_file_bytes, spill)
+        if streamed is not None:
+            found, file_problems = streamed
+            problems.rows.extend(file_problems.rows)
+            return found
+    return [
+        _spilled(article, spill) for article in _read_file(file, relative, max_file_bytes, problems)
+    ]
+
+
+def _spilled(article: _Article, spill: _Spill) -> tuple[_Article, dict[str, Any]]:
+    """The article's row (as the loader makes it) with its text moved to the spill file."""
+    row = _to_row(article)
+    row["_spill_offset"], row["_spill_length"] = spill.write(article.text)
+    row["text"] = ""
+    article.text = ""  # the stub keeps what _unique_ids needs: id and path
+    return article, row
+
+
+@dataclass
+class _CorpusScan:
+    """What reading a corpus file line by line found out about the file as a whole."""
+
+    has_nul: bool = False
+    sample: list[str] = field(default_factory=list)
+    sample_chars: int = 0
+
+    def watch(self, lines: Iterable[str]) -> Iterator[str]:
+        """Pass the lines on, noting NUL characters and keeping the first characters."""
+        for line in lines:
+            if "\x00" in line:
+                self.has_nul = True
+            if self.sample_chars < _BINARY_SAMPLE_CHARS:
+                self.sample.append(line)
+                self.sample_chars += len(line)
+            yield line
+
+    def looks_binary(self) -> bool:
+        """The loader's binary test, on the whole file (NUL) and its first characters."""
+        return self.has_nul or _looks_binary("".join(self.sample)[:_BINARY_SAMPLE_CHARS])
+
+
+def _scan_corpus(
+    file: Path, relative: str, max_article_bytes: int, spill: _Spill
+) -> tuple[list[tuple[_Article, dict[str, Any]]], _Problems] | None:
+    """A UTF-8 ``.jsonl``/``.csv`` corpus read line by line, with the loader's verdicts.
+
+    Out: the articles found (texts spilled) and the file's problems, exactly as
+    :func:`_read_file` would note them; or None when the file must be read whole
+    by the loader instead: empty, UTF-16, or not valid UTF-8 (its encoding is
+    then guessed from all its bytes). Whole-file verdicts (binary, CSV that does
+    not parse, no ``text`` column) are only known at the end, so the rows found
+    until then are dropped again and the problems replaced by that one reason;
+    the spilled texts of such a file are simply never read back.
+    """
+    if file.stat().st_size == 0:
+        return None
+    problems = _Problems()
+    scan = _CorpusScan()
+    found: list[tuple[_Article, dict[str, Any]]] = []
+    verdict = ""
+    with file.open("rb") as raw:
+        head = raw.read(4)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return None
+        raw.seek(0)
+        # As decode_bytes: a BOM means UTF-8 with bad bytes replaced; without one, strict
+        # UTF-8 or the whole-file guess. newline="\n" splits lines as io.StringIO(text) does.
+        bom = head.startswith(b"\xef\xbb\xbf")
+        encoding = "utf-8-sig" if bom else "utf-8"
+        text = io.TextIOWrapper(
+            raw, encoding=encoding, errors="replace" if bom else "strict", newline="\n"
+        )
+        lines = scan.watch(text)
+        try:
+            if file.suffix.lower() == ".jsonl":
+                records: Iterable[tuple[int, dict[str, Any]]] = _jsonl_records(
+                    lines, relative, problems
+                )
+                for number, record in records:
+                    article = _corpus_article(
+                        number, record, file, relative, encoding, max_article_bytes, problems
+                    )
+                    if article is not None:
+                        found.append(_spilled(article, spill))
+            else:
+                verdict = _scan_csv(
+                    lines, file, relative, encoding, max_article_bytes, problems, found, spill
+                )
+            for _ in lines:  # a CSV stopped early: the rest still decides "binary"
+                pass
+        except UnicodeDecodeError:
+            return None
+    if scan.looks_binary():
+        verdict = "binary file (control characters), not text"
+    if verdict:
+        problems = _Problems()
+        problems.add(relative, "skipped", verdict)
+        return [], problems
+    return found, problems
+
+
+def _scan_csv(
+    lines: Iterator[str],
+    file: Path,
+    relative: str,
+    encoding: str,
+    max_article_bytes: int,
+    problems: _Problems,
+    found: list[tuple[_Article, dict[str, Any]]],
+    spill: _Spill,
+) -> str:
+    """Read a CSV corpus's rows into ``found``; return the reason to skip the whole file, or ""."""
+    reader = csv.DictReader(lines)
+    try:
+        has_text = reader.fieldnames is None or "text" in reader.fieldnames
+        # Row numbers count the header as line 1, as a spreadsheet shows them.
+        for number, row in enumerate(reader, start=2):
+            if has_text:
+                article = _corpus_article(
+                    number, dict(row), file, relative, encoding, max_article_bytes, problems
+                )
+                if article is not None:
+                    found.append(_spilled(article, spill))
+    except csv.Error as error:
+        # The loader parses every row before looking at the header: a parse error wins.
+        return f"CSV could not be parsed: {error}"
+    return "" if has_text else "corpus has no 'text' column"

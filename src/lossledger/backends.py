@@ -13,13 +13,20 @@ How: the articles are cut into batches in their order, each batch goes through
 ``extract_claims`` in a worker, and the batch tables are put back together in
 batch order. Extraction is independent per article (no claim looks at another
 article), which is what makes the split safe.
+
+For corpora too big to hold, :func:`iter_extract_claims` takes the articles as
+an iterable of batches (``lossledger.articles.stream_articles``) and yields
+each batch's claims table in turn, with a bounded number of batches in flight.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import multiprocessing
 import os
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
@@ -39,6 +46,9 @@ DASK_INSTALL_HINT = 'pip install -e ".[dask]"'
 _SORT_KEYS = ["article_id", "start", "kind", "end"]
 
 _BatchResult = tuple[pd.DataFrame, list[str]]
+# Batches handed to workers ahead of the one being collected, per worker: enough to keep
+# every worker busy while the caller writes a result, few enough to bound memory.
+IN_FLIGHT_PER_WORKER = 2
 
 
 def extract_claims_with(
@@ -66,10 +76,7 @@ def extract_claims_with(
     ``batch_size`` is not positive; ImportError with the install command when
     ``dask`` is asked for and Dask is not installed.
     """
-    if backend not in BACKENDS:
-        raise ValueError(
-            f"unknown extraction backend {backend!r}; choose one of: {', '.join(BACKENDS)}"
-        )
+    _check_backend(backend)
     if batch_size < 1:
         raise ValueError(f"batch_size must be a positive number of articles, not {batch_size!r}")
     if backend == "serial":
@@ -85,6 +92,144 @@ def extract_claims_with(
         for message in messages:
             warnings.warn(message, stacklevel=2)
     return _combine([table for table, _ in results])
+
+
+def iter_extract_claims(
+    batches: Iterable[pd.DataFrame],
+    backend: str = "serial",
+    *,
+    scheduler_address: str = "",
+    in_flight: int | None = None,
+) -> Iterator[pd.DataFrame]:
+    """Extract the claims of article batches one batch at a time; yield a claims table each.
+
+    In: ``batches``, an iterable of articles tables (typically an
+    :class:`lossledger.articles.ArticleStream`), consumed lazily; ``backend``
+    and ``scheduler_address`` as for :func:`extract_claims_with`;
+    ``in_flight``, the most batches handed to workers and not yet yielded
+    (default :data:`IN_FLIGHT_PER_WORKER` per worker), which bounds memory
+    whatever the number of batches.
+
+    Out: one claims table per input batch, ``extract_claims(batch)``, in input
+    order (an empty batch gives an empty table). When the batches are
+    consecutive slices of an articles table sorted by ``article_id``, as the
+    loader and the stream give it, the yielded tables written one after the
+    other are byte for byte the table ``extract_claims_with`` gives for the
+    whole. Warnings raised in workers are raised again here, with their batch.
+
+    A single batch is extracted in this process whatever the backend (a pool
+    would only add start-up time). Stopping the iteration early cancels the
+    batches not yet started. Raises like :func:`extract_claims_with` for an
+    unknown backend or a missing Dask, before any batch is read.
+    """
+    _check_backend(backend)
+    if in_flight is not None and in_flight < 1:
+        raise ValueError(f"in_flight must be a positive number of batches, not {in_flight!r}")
+    if backend == "dask":
+        _dask_runner(scheduler_address)  # a missing Dask fails now, not after the first batch
+    pending = iter(batches)
+    first = next(pending, None)
+    if first is None:
+        return
+    second = next(pending, None)
+    if backend == "serial" or second is None:
+        yield extract_claims(first)
+        if second is not None:
+            yield extract_claims(second)
+            for batch in pending:
+                yield extract_claims(batch)
+        return
+    ordered = _chain(first, second, pending)
+    if backend == "processes":
+        yield from _stream_processes(ordered, in_flight)
+    else:
+        yield from _stream_dask(ordered, scheduler_address, in_flight)
+
+
+def _check_backend(backend: str) -> None:
+    if backend not in BACKENDS:
+        raise ValueError(
+            f"unknown extraction backend {backend!r}; choose one of: {', '.join(BACKENDS)}"
+        )
+
+
+def _chain(
+    first: pd.DataFrame, second: pd.DataFrame, rest: Iterator[pd.DataFrame]
+) -> Iterator[pd.DataFrame]:
+    yield first
+    yield second
+    yield from rest
+
+
+def _reraise(result: _BatchResult) -> pd.DataFrame:
+    """The table of a worker's result, after raising its warnings again in this process."""
+    table, messages = result
+    for message in messages:
+        warnings.warn(message, stacklevel=3)
+    return table
+
+
+def _stream_processes(
+    batches: Iterator[pd.DataFrame], in_flight: int | None
+) -> Iterator[pd.DataFrame]:
+    """Batches through a process pool, at most ``in_flight`` submitted ahead; tables in order."""
+    workers = os.cpu_count() or 1
+    limit = in_flight or IN_FLIGHT_PER_WORKER * workers
+    # Workers start from a clean server process, not by forking this one: a stream is
+    # often read inside the ledger's write, while DuckDB's threads run here, and forking
+    # a process with threads can deadlock the child. The server imports the rules once.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["lossledger.claims"])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        window: deque = deque()
+        for batch in batches:
+            window.append(pool.submit(_extract_batch, batch))
+            if len(window) >= limit:
+                yield _reraise(window.popleft().result())
+        while window:
+            yield _reraise(window.popleft().result())
+    finally:
+        # Also when the caller stops early or a batch failed: drop what has not started.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stream_dask(
+    batches: Iterator[pd.DataFrame], scheduler_address: str, in_flight: int | None
+) -> Iterator[pd.DataFrame]:
+    """Batches on a Dask cluster (see :func:`_run_dask`), at most ``in_flight`` ahead."""
+    from distributed import Client, LocalCluster
+
+    with contextlib.ExitStack() as stack:
+        if scheduler_address:
+            client = stack.enter_context(Client(scheduler_address, timeout="30s"))
+        else:
+            cores = os.cpu_count() or 1
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=cores,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.WARNING,
+                )
+            )
+            client = stack.enter_context(Client(cluster))
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        limit = in_flight or IN_FLIGHT_PER_WORKER * workers
+        window: deque = deque()
+        try:
+            for batch in batches:
+                # Scattered first, as in _submit: the text stays out of the task graph.
+                [data] = client.scatter([batch])
+                window.append(client.submit(_extract_batch, data, pure=False))
+                if len(window) >= limit:
+                    yield _reraise(window.popleft().result())
+            while window:
+                yield _reraise(window.popleft().result())
+        finally:
+            for future in window:
+                future.cancel()
 
 
 def _batches(articles: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
