@@ -124,3 +124,11 @@ def test_phrase_patterns_treat_both_apostrophes_alike():
     pattern = phrase_pattern(["Cox's Bazar"])
     assert pattern.search("camps near Cox’s Bazar were hit")
     assert pattern.search("camps near Cox's Bazar were hit")
+
+
+def test_a_byline_under_a_headline_is_not_part_of_it():
+    text = "Shelling kills 12 in border town\nValley Herald | Lviv desk | 3 May 2025\n\nBody."
+    assert texts(text)[:2] == [
+        "Shelling kills 12 in border town",
+        "Valley Herald | Lviv desk | 3 May 2025",
+    ]

@@ -130,6 +130,12 @@ def quote_spans(text: str, start: int = 0, end: int | None = None) -> list[Quote
     return [s for s in spans if s.close - s.open <= MAX_QUOTE_CHARS]
 
 
+# Page furniture under a headline: "By Ana Ruiz", "Updated 14:05", "Salween Report | Bangkok".
+_FURNITURE_LINE = re.compile(
+    r"[ \t]*(?:By\s+[A-Z]|(?:Last\s+)?[Uu]pdated\b|Published\b|Posted\b|[^\n]*\s\|\s)"
+)
+
+
 def _line_pieces(text: str, start: int, end: int, blank_line_mode: bool) -> list[tuple[int, int]]:
     """Split a paragraph at single newlines that end a line of finished text."""
     if not blank_line_mode or "\n" not in text[start:end]:
@@ -138,7 +144,12 @@ def _line_pieces(text: str, start: int, end: int, blank_line_mode: bool) -> list
     pos = start
     for match in re.finditer(r"\n", text[start:end]):
         nl = start + match.start()
-        if _LINE_END_TERMINAL.search(text, pos, nl) or re.match(r"\s*[-•*–]\s", text[nl + 1 : end]):
+        if (
+            _LINE_END_TERMINAL.search(text, pos, nl)
+            or re.match(r"\s*[-•*–]\s", text[nl + 1 : end])
+            # A byline or dateline is not part of the headline or sentence above it.
+            or _FURNITURE_LINE.match(text, nl + 1, end)
+        ):
             _append_trimmed(text, pos, nl, pieces)
             pos = nl + 1
     _append_trimmed(text, pos, end, pieces)
