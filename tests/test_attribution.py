@@ -233,3 +233,13 @@ def test_an_official_description_needs_its_head_noun_in_the_antecedent():
         "The rebels said they had captured 200 soldiers."
     )
     assert name(text, "200") == "rebels"
+
+
+def test_a_verb_phrase_is_not_taken_for_a_speaker():
+    text = (
+        "Those figures cannot be independently verified, and the agency does not publish "
+        "names. Officials said 30 people died."
+    )
+    assert name(text, "30") == "Officials"
+    speaker, _ = speaker_of(text, "verified")
+    assert speaker is None

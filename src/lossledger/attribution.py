@@ -108,6 +108,11 @@ _RUN_BY = re.compile(
     re.IGNORECASE,
 )
 _PASSIVE = frozenset({"was", "were", "been", "being", "is", "are", "be"})
+_MODALS = frozenset({"be", "been", "being", "can", "cannot", "must", "should", "shall"})
+# Words that put a verb inside what a backward scan took for the speaker.
+_VERB_PHRASE_WORDS = frozenset(
+    {"not", "does", "do", "did", "cannot", "can't", "won't", "doesn't", "don't", "didn't"}
+)
 _CAPITALISED = re.compile(r"^[A-ZÀ-ÖØ-Þ\u0400-\u042f]")
 
 
@@ -541,7 +546,10 @@ def _np_backward(
         tok = toks[i][2].lower()
         if tok in lex.negators or tok in ("not", "n't", "never", "no"):
             negated = True
-        elif tok in lex.auxiliaries or (tok.endswith("ly") and tok.isalpha() and tok.islower()):
+        elif tok.endswith("ly") and tok.isalpha() and tok.islower():
+            i -= 1
+            continue  # an adverb: "cannot be independently verified"
+        elif tok in lex.auxiliaries or tok in _MODALS:
             if first_aux and tok in _PASSIVE:
                 passive = True
         elif i >= 1 and toks[i - 1][2].lower() == "on" and tok.capitalize() in _WEEKDAYS:
@@ -754,6 +762,8 @@ def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) ->
         if passive:
             continue
         raw = text[np_start:np_end]
+        if _VERB_PHRASE_WORDS.intersection(raw.lower().split()):
+            continue  # "the ministry does not publish names": a verb phrase, no speaker
         how = "verb"
         if word not in lex.verbs:
             # subject verbs need a source noun as subject: "independent estimates place"
