@@ -243,3 +243,14 @@ def test_a_verb_phrase_is_not_taken_for_a_speaker():
     assert name(text, "30") == "Officials"
     speaker, _ = speaker_of(text, "verified")
     assert speaker is None
+
+
+def test_a_time_phrase_before_the_speaker_is_skipped():
+    assert name("On Saturday the provincial authority reported 157 dead.", "157") == (
+        "provincial authority"
+    )
+
+
+def test_translated_officialese_puts_the_verb_before_its_speaker():
+    text = "Two civilians were wounded in the shelling, informed the regional governor."
+    assert name(text, "Two") == "regional governor"

@@ -614,7 +614,12 @@ def _np_backward(
     if end_i > i + 1 and toks[end_i][2].lower() in _SUBJECT_PRONOUNS:
         i = end_i - 1  # "in a 2019 report it concluded": the subject is "it"
     if toks[i + 1][2].lower() in _PREPOSITIONS:
-        return None  # "in a report published on Monday": no subject
+        # "On Saturday the provincial authority reported": the time phrase is no subject.
+        when = _LEADING_TIME.match(text, toks[i + 1][0], toks[end_i][1])
+        if when is None or when.end() >= toks[end_i][0]:
+            return None  # "in a report published on Monday": no subject
+        while toks[i + 1][0] < when.end():
+            i += 1
     if i >= 0 and toks[i][2].lower() in ("nor", "neither"):
         negated = True  # "neither Moscow nor Kyiv has disclosed"
     if i >= 0 and toks[i][2] == "," and not parenthetical:
