@@ -117,6 +117,9 @@ _ATTACKER = re.compile(
     r"gunmen|fighters|soldiers|jets|warplanes|offensive|assault|operations?)\b",
     re.IGNORECASE,
 )
+_KILLING_VERB = re.compile(
+    r"\s*(?:has\s+|have\s+|had\s+)?(?:killed|shot|executed|massacred|murdered)"
+)
 _AGENT_BEFORE = re.compile(
     r"(?:\bby\s+(?:the\s+)?|\b(?:fled|flee|fleeing|crossed|escaped|arrived|refuge)\b[^.,;]{0,12}"
     r"\b(?:to|into|in)\s+(?:neighbouring\s+|neighboring\s+)?(?:countries\s+such\s+as\s+)?)$",
@@ -724,11 +727,13 @@ def _is_attacker(text: str, mention: tuple[int, int, str], lo: int) -> bool:
     before = text[max(lo, mention[0] - 60) : mention[0]]
     if _AGENT_BEFORE.search(before):
         return True
-    if " ".join(text[mention[0] : mention[1]].split()) in _lexicon().places:
-        return False  # "an Odesa drone strike": where it fell, not who launched it
     agent = _ATTACKER.match(text, mention[1])
     if not agent or _VICTIM_VERB.match(text, agent.end()):
         return False  # "Russian forces had lost 1,040 troops": the losers, not attackers
+    if " ".join(
+        text[mention[0] : mention[1]].split()
+    ) in _lexicon().places and not _KILLING_VERB.match(agent.group()):
+        return False  # "an Odesa drone strike": where it fell, not who launched it
     return not _LOCATION_BEFORE.search(before)
 
 
