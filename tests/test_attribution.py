@@ -254,3 +254,13 @@ def test_a_time_phrase_before_the_speaker_is_skipped():
 def test_translated_officialese_puts_the_verb_before_its_speaker():
     text = "Two civilians were wounded in the shelling, informed the regional governor."
     assert name(text, "Two") == "regional governor"
+
+
+def test_a_region_named_before_a_person_is_not_part_of_the_name():
+    text = "Four people were hurt, said the Governor of the Kursk Region Anna Volkova."
+    assert name(text, "Four") == "Anna Volkova"
+
+
+def test_a_country_possessive_before_a_known_agency_gives_the_agency():
+    speaker = classify("Turkey's Disaster and Emergency Management Authority")
+    assert speaker is not None and speaker.name == "AFAD" and speaker.side == "Turkey"

@@ -99,6 +99,7 @@ _LEADING_TIME = re.compile(
 )
 _TOKEN = re.compile(r"[^\W\d_][\w’'.\-&/]*|\d[\w,.\-]*|[^\w\s]", re.UNICODE)
 _PREPOSITIONS = frozenset({"in", "on", "at", "from", "of", "for", "to", "by", "with", "into"})
+_OWNER_PREFIX = re.compile(r"^[A-Z][\w-]*(?:\s[A-Z][\w-]*)?['’]s\s+|^")
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "whose", "whom"})
 _SUBJECT_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
 # "the mortality monitor run by the Carlos III Health Institute": the organisation behind
@@ -108,6 +109,10 @@ _RUN_BY = re.compile(
     re.IGNORECASE,
 )
 _PASSIVE = frozenset({"was", "were", "been", "being", "is", "are", "be"})
+# "the Governor of the Belgorod Region Vsevolod Kotelnikov": a place ends before the name.
+_PLACE_NOUNS = frozenset(
+    {"region", "oblast", "province", "state", "district", "county", "governorate", "city"}
+)
 _MODALS = frozenset({"be", "been", "being", "can", "cannot", "must", "should", "shall"})
 # Words that put a verb inside what a backward scan took for the speaker.
 _VERB_PHRASE_WORDS = frozenset(
@@ -386,6 +391,7 @@ def _person_name(phrase: str) -> tuple[str, str]:
         if (
             _CAPITALISED.match(bare)
             and bare.lower().rstrip(".") not in lex.titles
+            and bare.lower() not in _PLACE_NOUNS
             and _norm_quote(bare) not in lex.party_names
             and not _role_type(bare)
         ) or (name and bare.lower() in {"al", "bin", "van", "von", "de", "der", "ibn", "abu"}):
@@ -436,8 +442,11 @@ def classify(
         info = lex.entities.get(canonical, {})
         person = bool(info.get("person"))
         stripped = lex.descriptor_re.sub("", cleaned)
-        exact = _norm_quote(re.sub(r"^(?:the|a|an)\s+", "", stripped, flags=re.I)) in (
-            lex.variant_to_entity
+        bare = re.sub(r"^(?:the|a|an)\s+", "", stripped, flags=re.I)
+        exact = _norm_quote(bare) in lex.variant_to_entity or (
+            # "Turkey's Disaster and Emergency Management Authority": that country's own.
+            _norm_quote(_OWNER_PREFIX.sub("", bare)) in lex.variant_to_entity
+            and _side_in(_OWNER_PREFIX.match(bare).group()) != ""
         )
         # "UN spokesperson", "Mediazona and the BBC's Russian service": the entity is part
         # of the phrase, so the phrase stays; a bare variant ("IOM") becomes the canonical.
