@@ -7,7 +7,7 @@ Usage::
 
 Accuracy: ``lossledger.evaluate`` (the matching rule of the gold README) on every
 labelled set under ``tests/data``: the seed articles, the handmade articles written
-while the rules were built, and the blind set written and labelled by someone who
+while the rules were built, and the three blind sets written and labelled by people who
 never saw the extractor (the honest figure for unseen text).
 
 Speed: the labelled articles repeated into a corpus of about ``--mb`` megabytes,
@@ -41,6 +41,8 @@ LABELLED_SETS: dict[str, tuple[str, str]] = {
     "seeds": ("data/articles", "tests/data/gold/seeds_gold.jsonl"),
     "handmade": ("tests/data/handmade", "tests/data/handmade/handmade_gold.jsonl"),
     "blind": ("tests/data/blind", "tests/data/blind/blind_gold.jsonl"),
+    "blind2": ("tests/data/blind2", "tests/data/blind2/blind2_gold.jsonl"),
+    "blind3": ("tests/data/blind3", "tests/data/blind3/blind3_gold.jsonl"),
 }
 RESULTS = REPO / "benchmarks" / "results" / "extract.csv"
 

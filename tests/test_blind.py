@@ -1,9 +1,20 @@
-"""The blind set (tests/data/blind): scores must not fall below what the rules reach.
+"""The blind sets: scores must not fall below what the rules reach.
 
-The articles and labels were written by someone who never saw the extractor (see the
-set's README). Thresholds sit a little under the scores reached when this test was
-written, so that a change that loses accuracy on unseen text fails here; raise them
-when the extractor improves, never tune the lexicons to these articles.
+Each set's articles and labels were written by someone who never saw the extractor
+(see the set's README). Thresholds sit a little under the scores reached when they
+were last raised, so that a change that loses accuracy on unseen text fails here;
+raise them when the extractor improves, never tune the lexicons to these articles.
+
+- ``blind``: used to find general causes of errors (its first-contact score is in
+  the README's accuracy table).
+- ``blind2``: held out until its first contact (precision 0.947, recall 0.811), then
+  used the same way.
+- ``blind3``: the newest held-out set. Its first contact (precision 0.906, recall
+  0.877) was measured before anything was changed for it. Some of its labels follow
+  conventions the extractor does not share (vague plurals such as "dozens" are not
+  claims there; a headline takes its source from the body; party "Palestine" where
+  the lexicon says "Palestinians"; "migrants" as a party), so its field floors are
+  lower by design.
 """
 
 from __future__ import annotations
@@ -16,32 +27,75 @@ from lossledger.articles import load_articles
 from lossledger.claims import extract_claims
 from lossledger.evaluate import evaluate, read_gold
 
-BLIND = Path(__file__).parent / "data" / "blind"
+DATA = Path(__file__).parent / "data"
 
-# Reached: precision 1.000, recall 0.925; bound 1.000, metric 0.984, party 0.976,
-# source_type 0.960, source_side 0.952, as_of 0.944, source 0.879.
-THRESHOLDS = {
-    "bound": 0.97,
-    "metric": 0.95,
-    "party": 0.94,
-    "source_type": 0.93,
-    "source_side": 0.92,
-    "as_of": 0.91,
-    "source": 0.85,
+# Reached when last raised (precision, recall; then field accuracy):
+# blind  1.000 0.948; bound 1.000 metric 0.984 party 0.976 source_type 0.961
+#        source_side 0.953 as_of 0.945 source 0.882
+# blind2 0.959 0.894; bound 0.992 metric 0.958 party 0.881 source_type 0.924
+#        source_side 0.924 as_of 0.949 source 0.907
+# blind3 0.906 0.877; bound 0.993 metric 0.948 party 0.667 source_type 0.815
+#        source_side 0.652 as_of 0.919 source 0.674
+SETS: dict[str, dict[str, float]] = {
+    "blind": {
+        "precision": 0.97,
+        "recall": 0.92,
+        "bound": 0.97,
+        "metric": 0.95,
+        "party": 0.94,
+        "source_type": 0.93,
+        "source_side": 0.92,
+        "as_of": 0.91,
+        "source": 0.85,
+    },
+    "blind2": {
+        "precision": 0.93,
+        "recall": 0.86,
+        "bound": 0.96,
+        "metric": 0.93,
+        "party": 0.85,
+        "source_type": 0.89,
+        "source_side": 0.89,
+        "as_of": 0.92,
+        "source": 0.87,
+    },
+    "blind3": {
+        "precision": 0.88,
+        "recall": 0.85,
+        "bound": 0.96,
+        "metric": 0.92,
+        "party": 0.63,
+        "source_type": 0.78,
+        "source_side": 0.62,
+        "as_of": 0.89,
+        "source": 0.64,
+    },
+}
+GOLD_FILES = {
+    "blind": "blind_gold.jsonl",
+    "blind2": "blind2_gold.jsonl",
+    "blind3": "blind3_gold.jsonl",
 }
 
 
-@pytest.fixture(scope="module")
-def result():
-    claims = extract_claims(load_articles(BLIND))
-    return evaluate(claims, read_gold(BLIND / "blind_gold.jsonl"))
+@pytest.fixture(scope="module", params=sorted(SETS))
+def scored(request):
+    folder = DATA / request.param
+    claims = extract_claims(load_articles(folder))
+    return request.param, evaluate(claims, read_gold(folder / GOLD_FILES[request.param]))
 
 
-def test_blind_precision_and_recall(result):
-    assert result.precision >= 0.97, result.false_positives
-    assert result.recall >= 0.90, result.misses
+def test_precision_and_recall_hold(scored):
+    name, result = scored
+    assert result.precision >= SETS[name]["precision"], result.false_positives
+    assert result.recall >= SETS[name]["recall"], result.misses
 
 
-@pytest.mark.parametrize("field", sorted(THRESHOLDS))
-def test_blind_field_accuracy(result, field):
-    assert result.fields[field] >= THRESHOLDS[field], result.field_errors
+def test_field_accuracy_holds(scored):
+    name, result = scored
+    low = {
+        field: round(result.fields[field], 3)
+        for field, floor in SETS[name].items()
+        if field in result.fields and result.fields[field] < floor
+    }
+    assert not low, (low, result.field_errors)
