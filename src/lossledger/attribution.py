@@ -506,12 +506,12 @@ def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 def _tokens_before(text: str, start: int, end: int, limit: int) -> list[tuple[int, int, str]]:
     """The tokens of ``text[start:end]`` that start before ``limit`` (the rest unread)."""
-    out = []
-    for m in _TOKEN.finditer(text, start, end):
-        a, b = m.span()
-        if a >= limit:
-            break
-        out.append((a, b, m.group()))
+    out = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, min(end, limit))]
+    if out and out[-1][1] == limit < end:
+        # The last token may run on past ``limit``: read it again without the cut.
+        whole = _TOKEN.match(text, out[-1][0], end)
+        if whole is not None:
+            out[-1] = (whole.start(), whole.end(), whole.group())
     return out
 
 

@@ -33,7 +33,6 @@ Rules (the gold file's labels follow them):
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -196,9 +195,8 @@ def find_time_refs(
         return []
     end = len(text) if end is None else end
     lex = _lexicon()
-    # One cheap pass over the article says which kinds of expression each part can hold;
-    # only those are parsed.
-    hints = _hints_between(text, start, end, lex)
+    # One cheap pass says which kinds of expression can be there; only those are parsed.
+    hints = {_hint_kind(h.group(), lex) for h in lex.hint_re.finditer(text, start, end)}
     if not hints:
         return []  # no year, month, weekday or time word: nothing to look for
     pub = parse_published(published)
@@ -219,31 +217,6 @@ def find_time_refs(
             found.append(_relative_ref(m, lex, pub))
     found = _drop_overlaps(found)
     return _mark_ongoing(text, found, pub, lex, start, end) if "word" in hints else found
-
-
-def _hints_between(text: str, start: int, end: int, lex: _Lexicon) -> set[str]:
-    """Kinds of hint word (year, month, weekday, word) in ``text[start:end]``."""
-    if end - start < 40 or (start == 0 and end == len(text)):
-        return {_hint_kind(h.group(), lex) for h in lex.hint_re.finditer(text, start, end)}
-    positions, kinds = _article_hints(text)
-    lo = bisect.bisect_left(positions, (start, -1))
-    found: set[str] = set()
-    for (hint_start, hint_end), kind in zip(positions[lo:], kinds[lo:], strict=True):
-        if hint_end > end:
-            if hint_start < end:  # a word cut by the window's end is read as cut
-                found |= {
-                    _hint_kind(h.group(), lex) for h in lex.hint_re.finditer(text, hint_start, end)
-                }
-            break
-        found.add(kind)
-    return found
-
-
-@lru_cache(maxsize=2)
-def _article_hints(text: str) -> tuple[list[tuple[int, int]], list[str]]:
-    lex = _lexicon()
-    hits = list(lex.hint_re.finditer(text))
-    return [h.span() for h in hits], [_hint_kind(h.group(), lex) for h in hits]
 
 
 def _hint_kind(word: str, lex: _Lexicon) -> str:
