@@ -10,11 +10,19 @@ labelled set under ``tests/data``: the seed articles, the handmade articles writ
 while the rules were built, and the three blind sets written and labelled by people who
 never saw the extractor (the honest figure for unseen text).
 
-Speed: the labelled articles repeated into a corpus of about ``--mb`` megabytes,
-then ``find_numbers`` and ``extract_claims`` timed on it (CPU seconds of this
-process, one core; steadier than wall time on a shared machine), and the peak of
-memory allocated while extracting (tracemalloc). Results are appended to
-``benchmarks/results/extract.csv`` with the machine they came from.
+Speed depends on how many figures a megabyte holds, so it is measured on three
+corpora of about ``--mb`` megabytes each, from sparse to dense:
+
+- ``news``: the two seed articles (real wire copy) repeated;
+- ``synthetic``: the scale benchmark's generated wire stories (``corpus.py``);
+- ``dense``: every labelled set repeated; these articles were written to pack hard
+  cases, so they hold about half again as many figures per megabyte as real news.
+
+On each: ``find_numbers`` and ``extract_claims`` timed (CPU seconds of this
+process, one core; steadier than wall time on a shared machine), claims per
+megabyte, and the peak of memory allocated while extracting a tenth of it
+(tracemalloc). Results are appended to ``benchmarks/results/extract.csv`` with the
+machine they came from, one row per measure named ``<corpus>_<measure>``.
 """
 
 from __future__ import annotations
@@ -61,14 +69,31 @@ def accuracy() -> list[dict[str, object]]:
     return rows
 
 
-def corpus(megabytes: float) -> pd.DataFrame:
-    """The labelled articles repeated (with fresh ids) to about ``megabytes`` of text."""
+def corpus(megabytes: float, sets: tuple[str, ...] = tuple(LABELLED_SETS)) -> pd.DataFrame:
+    """The articles of labelled ``sets`` repeated (fresh ids) to about ``megabytes``."""
     sources = [
-        load_articles(REPO / folder)
-        for folder, gold in LABELLED_SETS.values()
-        if (REPO / gold).is_file()
+        load_articles(REPO / LABELLED_SETS[name][0])
+        for name in sets
+        if (REPO / LABELLED_SETS[name][1]).is_file()
     ]
     base = pd.concat(sources, ignore_index=True)
+    return _repeat(base, megabytes)
+
+
+def corpora(megabytes: float) -> dict[str, pd.DataFrame]:
+    """The three timing corpora (see the module docstring), each about ``megabytes``."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from corpus import synthetic_articles  # the scale benchmark's generator
+
+    synthetic = synthetic_articles(max(1, round(megabytes * 1e6 / 3000)), seed=11)
+    return {
+        "news": corpus(megabytes, ("seeds",)),
+        "synthetic": _repeat(synthetic, megabytes),
+        "dense": corpus(megabytes),
+    }
+
+
+def _repeat(base: pd.DataFrame, megabytes: float) -> pd.DataFrame:
     size = base["text"].str.len().sum()
     copies = max(1, round(megabytes * 1e6 / size))
     repeated = pd.concat([base] * copies, ignore_index=True)
@@ -96,6 +121,7 @@ def speed(articles: pd.DataFrame) -> dict[str, float]:
         "megabytes": megabytes,
         "articles": len(articles),
         "claims": len(claims),
+        "claims_per_mb": len(claims) / megabytes,
         "numbers_mb_per_s": megabytes / numbers_seconds,
         "extract_mb_per_s": megabytes / extract_seconds,
         "extract_articles_per_s": len(articles) / extract_seconds,
@@ -109,16 +135,18 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
 
     scores = accuracy()
-    measured = speed(corpus(arguments.mb))
-    print(
-        f"\n== speed (one core, CPU time) on {measured['megabytes']:.1f} MB, "
-        f"{measured['articles']:,} articles, {measured['claims']:,} claims\n"
-        f"find_numbers    {measured['numbers_mb_per_s']:.2f} MB/s\n"
-        f"extract_claims  {measured['extract_mb_per_s']:.2f} MB/s, "
-        f"{measured['extract_articles_per_s']:,.0f} articles/s\n"
-        f"peak memory while extracting a tenth of the corpus: "
-        f"{measured['peak_mib_per_tenth']:.1f} MiB"
-    )
+    measured: dict[str, float] = {}
+    print("\n== speed (one core, CPU time)")
+    for name, articles in corpora(arguments.mb).items():
+        found = speed(articles)
+        print(
+            f"{name:<10} {found['megabytes']:.1f} MB, {found['articles']:,} articles, "
+            f"{found['claims_per_mb']:,.0f} claims/MB: find_numbers "
+            f"{found['numbers_mb_per_s']:.2f} MB/s, extract_claims "
+            f"{found['extract_mb_per_s']:.2f} MB/s ({found['extract_articles_per_s']:,.0f} "
+            f"articles/s), peak {found['peak_mib_per_tenth']:.1f} MiB for a tenth"
+        )
+        measured.update({f"{name}_{key}": value for key, value in found.items()})
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     new_file = not RESULTS.exists()
     with RESULTS.open("a", newline="", encoding="utf-8") as handle:
