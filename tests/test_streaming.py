@@ -403,3 +403,46 @@ def test_batch_size_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit):
         main(["extract", str(SEED_ARTICLES), "--batch-size", "0"])
     assert "--batch-size" in capsys.readouterr().err
+
+
+def test_a_staged_write_gives_the_ledger_a_direct_write_gives(
+    tmp_path: Path, articles: pd.DataFrame, expected: pd.DataFrame
+) -> None:
+    direct, staged = tmp_path / "direct.duckdb", tmp_path / "staged.duckdb"
+    # Batches of different shapes: a column missing from one, an extra column in another.
+    claim_batches = [
+        expected.iloc[:40].drop(columns=["hedge"]),
+        expected.iloc[40:].assign(extra="x"),
+    ]
+    for path, stage in ((direct, False), (staged, True)):
+        counts = ledger.record_run(
+            path,
+            "r1",
+            {"n": 1},
+            _slices(articles, 5),
+            iter(claim_batches),
+            "ok",
+            "v1",
+            "2026-01-01",
+            "2026-01-01",
+            stage=stage,
+        )
+        assert counts["claims"] == len(expected)
+    assert_frame_equal(ledger.read_articles(direct), ledger.read_articles(staged))
+    direct_claims, staged_claims = ledger.read_claims(direct), ledger.read_claims(staged)
+    assert_frame_equal(direct_claims, staged_claims)
+    assert (staged_claims["hedge"] == "").sum() >= 40  # the batch without hedge
+
+
+def test_a_staged_write_refuses_a_foreign_file_before_reading_any_batch(tmp_path: Path) -> None:
+    book = write(tmp_path, "notes.duckdb", "not a database\n")
+    read = []
+
+    def batches() -> Iterator[pd.DataFrame]:
+        read.append(1)
+        yield pd.DataFrame({"sha256": ["x"], "article_id": ["a"], "text": ["t"]})
+
+    with pytest.raises(ledger.LedgerFormatError):
+        ledger.record_run(book, "r", {}, batches(), [], "ok", "v", None, None, stage=True)
+    assert read == []
+    assert book.read_text(encoding="utf-8") == "not a database\n"

@@ -329,6 +329,8 @@ def _extract_to_ledger(
             started,
             None,  # the write ends the run: the runs row's "recorded" time says when
             inputs=inputs,
+            # Batches go to a staging file first: one open transaction would hold them all.
+            stage=True,
         )
     except LedgerError as error:
         print(f"lossledger extract: {error}; the ledger is as it was", file=sys.stderr)

@@ -49,6 +49,7 @@ import contextlib
 import json
 import os
 import re
+import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -103,6 +104,11 @@ _NOT_A_LEDGER: tuple[str, ...] = (
     "version number",
 )
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+# The run's tables: one DataFrame, an iterable of them, or (inside the module) the name
+# of a staged table.
+_Tables = pd.DataFrame | Iterable[pd.DataFrame] | str | None
 
 
 class LedgerError(RuntimeError):
@@ -514,17 +520,42 @@ def _stamp(value: str | datetime | None) -> str:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
-def _batches(tables: pd.DataFrame | Iterable[pd.DataFrame] | None) -> Iterator[pd.DataFrame]:
-    """One DataFrame, or the DataFrames of an iterable, one at a time (never all at once)."""
+def _batches(tables: _Tables) -> Iterator[pd.DataFrame | str]:
+    """One DataFrame, or the DataFrames of an iterable, one at a time (never all at once).
+
+    A str is the name of a staged table (see :func:`_staged`), passed on as it is.
+    """
     if tables is None:
         return
-    if isinstance(tables, pd.DataFrame):
+    if isinstance(tables, pd.DataFrame | str):
         yield tables
         return
     for table in tables:
         if not isinstance(table, pd.DataFrame):
             raise TypeError(f"expected DataFrames, got {type(table).__name__}")
         yield table
+
+
+@contextlib.contextmanager
+def _as_batch(con: duckdb.DuckDBPyConnection, batch: pd.DataFrame | str) -> Iterator[set[str]]:
+    """Make ``batch`` queryable as ``_batch`` for the ``with`` block; yield its column names.
+
+    A DataFrame is registered (DuckDB reads it in place); a str names a staged
+    table, seen through a temporary view.
+    """
+    if isinstance(batch, str):
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _batch AS SELECT * FROM {batch}")
+        try:
+            described = con.execute("SELECT * FROM _batch LIMIT 0").description or []
+            yield {str(column[0]) for column in described}
+        finally:
+            con.execute("DROP VIEW IF EXISTS _batch")
+        return
+    con.register("_batch", batch)
+    try:
+        yield set(map(str, batch.columns))
+    finally:
+        con.unregister("_batch")
 
 
 def _text(column: str, present: set[str]) -> str:
@@ -556,13 +587,11 @@ def _articles_batch_sql(present: set[str], dedupe: bool) -> str:
     return sql
 
 
-def _write_articles(con: duckdb.DuckDBPyConnection, batch: pd.DataFrame, run_id: str) -> None:
-    """Upsert one batch of articles and note them as seen by ``run_id``."""
-    present = set(map(str, batch.columns))
-    if "sha256" not in present:
-        raise LedgerError("the articles table has no sha256 column")
-    con.register("_batch", batch)
-    try:
+def _write_articles(con: duckdb.DuckDBPyConnection, batch: pd.DataFrame | str, run_id: str) -> None:
+    """Upsert one batch of articles (or a staged table of them); note them as seen by ``run_id``."""
+    with _as_batch(con, batch) as present:
+        if "sha256" not in present:
+            raise LedgerError("the articles table has no sha256 column")
         # Only the narrow key columns are read here (DuckDB reads just the columns used).
         empty, repeated = _first(
             con,
@@ -612,8 +641,6 @@ def _write_articles(con: duckdb.DuckDBPyConnection, batch: pd.DataFrame, run_id:
             "WHERE nb.sha256 NOT IN (SELECT sha256 FROM articles)",
             [run_id, run_id],
         )
-    finally:
-        con.unregister("_batch")
 
 
 def _claims_batch_sql(present: set[str]) -> str:
@@ -634,14 +661,15 @@ def _claims_batch_sql(present: set[str]) -> str:
 
 
 def _write_claims(
-    con: duckdb.DuckDBPyConnection, batch: pd.DataFrame, run_id: str, extractor_version: str
+    con: duckdb.DuckDBPyConnection,
+    batch: pd.DataFrame | str,
+    run_id: str,
+    extractor_version: str,
 ) -> None:
-    """Upsert one batch of claims by claim_id."""
-    present = set(map(str, batch.columns))
-    if "claim_id" not in present:
-        raise LedgerError("the claims table has no claim_id column")
-    con.register("_batch", batch)
-    try:
+    """Upsert one batch of claims (or a staged table of them) by claim_id."""
+    with _as_batch(con, batch) as present:
+        if "claim_id" not in present:
+            raise LedgerError("the claims table has no claim_id column")
         cb = _claims_batch_sql(present)
         bad = _first(
             con,
@@ -679,8 +707,6 @@ def _write_claims(
                 "c.kind, c.text) = 1"
             )
         con.execute(sql, {"run": run_id, "version": extractor_version})
-    finally:
-        con.unregister("_batch")
 
 
 def record_run(
@@ -697,6 +723,7 @@ def record_run(
     inputs: Sequence[Mapping[str, Any]] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     memory_limit: str = WRITE_MEMORY_LIMIT,
+    stage: bool = False,
 ) -> dict[str, int]:
     """Add one run's articles and claims to the ledger, all or nothing.
 
@@ -734,6 +761,18 @@ def record_run(
     then raises LedgerBusyError. Re-recording a run_id replaces its ``runs`` row.
     ``memory_limit`` caps DuckDB's working memory for the write (DuckDB syntax,
     "256MB"); larger tables spill to disk rather than being held twice.
+
+    ``stage=True`` is for runs too big for memory, given as iterables of
+    tables (``lossledger extract --ledger``): DuckDB keeps the rows of an open
+    transaction in memory until it commits, so batches written inside one
+    transaction still add up. Staged, the batches are first copied one by one
+    into a temporary DuckDB file (each committed, so memory stays flat while
+    they are produced), and the ledger is then written from that file in one
+    transaction of a few set-based statements, which DuckDB runs within
+    ``memory_limit``. The outcome is the same ledger, all or nothing; the
+    ledger is opened (and locked) only for that last step, after a read-only
+    check that it is a ledger at all. The staging file lives in the system's
+    temporary folder (``TMPDIR``) and is deleted at the end.
     """
     if not str(run_id).strip():
         raise ValueError("run_id must not be empty")
@@ -743,8 +782,21 @@ def record_run(
     parameters_json = json.dumps(dict(parameters or {}), sort_keys=True, default=str)
     inputs_json = json.dumps(list(inputs), sort_keys=True, default=str) if inputs else "[]"
 
-    with connect(ledger_path, read_only=False, timeout=timeout) as con:
+    staging: contextlib.AbstractContextManager[Path | None] = contextlib.nullcontext()
+    if stage and str(status) == OK_STATUS:
+        if ledger_file(ledger_path).exists():
+            # A foreign or busy file is refused now, not after producing the whole run.
+            with connect(ledger_path, read_only=True, timeout=timeout):
+                pass
+        staging = _staged(articles_df, claims_df, memory_limit)
+    with (
+        staging as staged,
+        connect(ledger_path, read_only=False, timeout=timeout) as con,
+    ):
         con.execute(f"SET memory_limit = '{_sql_literal(memory_limit)}'")
+        if staged is not None:
+            con.execute(f"ATTACH '{_sql_literal(str(staged))}' AS _stage (READ_ONLY)")
+            articles_df, claims_df = "_stage.articles", "_stage.claims"
         con.begin()
         try:
             if str(status) == OK_STATUS:
@@ -781,12 +833,58 @@ def record_run(
     return counts
 
 
+@contextlib.contextmanager
+def _staged(articles: _Tables, claims: _Tables, memory_limit: str) -> Iterator[Path]:
+    """Copy the run's tables, batch by batch, into a temporary DuckDB file; yield its path.
+
+    Out: a file with tables ``articles`` and ``claims``, every column as text
+    (the write statements cast each to its ledger type, as they do for a
+    DataFrame), holding the contract's columns and any other column a batch
+    has (NULL where a batch lacks it, as if the batch had not had it). Each
+    batch is its own transaction, so DuckDB can write it out and free it. The
+    file and its folder are deleted when the ``with`` block ends.
+    """
+    contract = {
+        "articles": [*ARTICLE_COLUMNS, "n_chars"],
+        "claims": [*CLAIM_COLUMNS, *CLAIM_EXTRA_COLUMNS, "sha256"],
+    }
+    with tempfile.TemporaryDirectory(prefix="lossledger-stage-") as folder:
+        path = Path(folder) / "stage.duckdb"
+        con = duckdb.connect(str(path))
+        try:
+            con.execute(f"SET memory_limit = '{_sql_literal(memory_limit)}'")
+            for name, tables in (("articles", articles), ("claims", claims)):
+                columns = list(contract[name])
+                con.execute(
+                    f"CREATE TABLE {name} ({', '.join(f'{_q(c)} VARCHAR' for c in columns)})"
+                )
+                for batch in _batches(tables):
+                    assert isinstance(batch, pd.DataFrame)
+                    for column in map(str, batch.columns):
+                        if column not in columns:
+                            con.execute(f"ALTER TABLE {name} ADD COLUMN {_q(column)} VARCHAR")
+                            columns.append(column)
+                    given = [str(c) for c in batch.columns]
+                    selected = ", ".join(f"CAST({_q(c)} AS VARCHAR)" for c in given)
+                    con.register("_batch", batch)
+                    try:
+                        con.execute(
+                            f"INSERT INTO {name} ({', '.join(map(_q, given))}) "
+                            f"SELECT {selected} FROM _batch"
+                        )
+                    finally:
+                        con.unregister("_batch")
+        finally:
+            con.close()
+        yield path
+
+
 def _record(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
     extractor_version: str,
-    articles: pd.DataFrame | Iterable[pd.DataFrame] | None,
-    claims: pd.DataFrame | Iterable[pd.DataFrame] | None,
+    articles: _Tables,
+    claims: _Tables,
 ) -> dict[str, int]:
     """The body of :func:`record_run`, inside its transaction."""
     # A re-recorded run starts its list of articles afresh.
