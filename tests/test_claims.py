@@ -576,3 +576,28 @@ def test_the_counted_noun_names_the_metric_before_nearer_cues():
         "412",
     )
     assert row["metric"] == "killed"
+
+
+def test_a_restated_figure_keeps_the_metric_of_the_one_before():
+    row = figure(
+        "The monitor counts between 20,000 and 30,000 battle deaths, with a best estimate "
+        "of 24,500.",
+        "24,500",
+    )
+    assert row["metric"] == "killed"
+
+
+def test_a_loss_word_right_after_a_number_makes_it_a_count_of_people():
+    assert (
+        figure("Three years on, 9 million uprooted and no end in sight", "9 million")["metric"]
+        == "other"
+    )
+
+
+def test_a_singular_demonym_before_a_thing_is_not_a_people_count():
+    assert figure_texts("Air defences downed 64 Russian attack drones overnight.") == []
+
+
+def test_an_unknown_fate_is_a_missing_count():
+    row = figure("The fate of 37 fishermen from the village remains unknown.", "37")
+    assert row["metric"] == "missing"

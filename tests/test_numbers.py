@@ -962,3 +962,12 @@ def test_a_quote_between_a_hedge_and_a_range_opener_stays_out_of_the_hedge() -> 
     assert m.text == 'roughly "between 40 and 60'
     assert (m.hedge, m.bound, m.low, m.high) == ("roughly between", "range", 40.0, 60.0)
     assert text[m.num_start : m.num_start + 2] == "40"
+
+
+def test_a_number_with_a_leading_zero_is_a_code_not_a_count() -> None:
+    assert "0800" not in " ".join(texts("Call the helpline on 0800-55512 for news."))
+
+
+def test_an_age_in_apposition_after_a_name_is_not_a_count() -> None:
+    assert texts("Maria Kovac, 52, said she had lost her home.") == []
+    assert values("In Kharkiv, 12 people died.") == [12.0]

@@ -86,7 +86,8 @@ _NP_STOP = frozenset(
         "were", "was", "are", "is", "have", "has", "had", "and", "or", "but", "who", "which",
         "that", "as", "including", "the", "a", "an", "for", "with", "while", "will", "would",
         "could", "may", "might", "been", "be", "being", "this", "last", "each", "per", "than",
-        "into", "out", "over", "under", "among", "amid", "inside", "near",
+        "into", "out", "over", "under", "among", "amid", "inside", "near", "based",
+        "according", "due",
     }
 )  # fmt: skip
 _GAP_WORDS = re.compile(r"[^\s“”\"’'-]")
@@ -136,6 +137,9 @@ _JURISDICTION = re.compile(r"\b(?:in|of|for)\s+(?:the\s+)?(?:[a-z]+\s+)?\Z", re.
 _REGION_POSSESSIVE = re.compile(
     r"\s+(?:region|province|oblast|state|district|governorate|county|city|municipality)['’]s\b",
     re.IGNORECASE,
+)
+_RESTATED = re.compile(
+    r"\b(?:estimate|figure|total|toll|count|tally|number)\s+(?:of|at)\s+\Z", re.IGNORECASE
 )
 _SUBSET = re.compile(r"\b(?:including|among them|among whom|of whom|of them)\s+$", re.IGNORECASE)
 _PARENTHETICAL_SUBSET = re.compile(
@@ -498,6 +502,9 @@ def _head_words(text: str, start: int, limit: int) -> list[str]:
     return words
 
 
+# Singular demonyms count people only at the end of a noun phrase ("freed 95 Ukrainian"
+# is rare; "87 Ukrainian drones" is not).
+_DEMONYM_MODIFIERS = frozenset({"ukrainian", "russian", "israeli", "palestinian"})
 _HEAD_FUNCTION_WORDS = frozenset({"of", "its", "their", "his", "her", "them", "those", "these"})
 
 
@@ -509,8 +516,12 @@ def _is_people_head(words: list[str], lex: _Lexicon) -> bool | None:
     """
     unknown = False
     lowered = [w.lower() for w in words]
+    if lowered and lowered[0] in lex.metric_of and not lex.not_people.intersection(lowered):
+        return True  # "12 million uprooted", "2,367 killed": the loss word stands for them
     for i, word in enumerate(lowered):
         pair = f"{word} {lowered[i + 1]}" if i + 1 < len(lowered) else ""
+        if word in _DEMONYM_MODIFIERS and i + 1 < len(lowered):
+            continue  # "87 Ukrainian unmanned aerial vehicles": the noun after decides
         if word in lex.people or pair in lex.people:
             return True
         if word in lex.not_people or pair in lex.not_people:
@@ -783,8 +794,15 @@ def _sentence_figures(
         subset = bool(prev_metric) and _SUBSET.search(
             text[max(sentence.start, m.start - 20) : m.start]
         )
-        if not metric and subset and people is None:
-            metric = prev_metric  # "killed 41 people, including 33 in Kyiv"
+        if (
+            not metric
+            and people is None
+            and prev_metric
+            and (subset or _RESTATED.search(text, max(sentence.start, m.start - 30), m.start))
+        ):
+            # "killed 41 people, including 33 in Kyiv"; "... deaths, with a best
+            # estimate of 101,000": the same count as the figure before.
+            metric = prev_metric
         if not metric:
             if not people or _PEOPLE_POPULATION.intersection(head):
                 continue  # "a city of 275,000 residents" is a population, not a claim

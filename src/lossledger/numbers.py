@@ -481,6 +481,8 @@ class _TokenStream:
         return items[i] if i < len(items) else None
 
 
+# A capitalised name and a comma right before a number: "Olena Bondar, 46,".
+_NAME_COMMA = re.compile(r"\b[A-Z][a-z’'-]+,\s*\Z")
 # Ages listed after one "aged": "aged 35 and 52", "aged 4, 7 and 9".
 _AGE_LIST_BEFORE = re.compile(
     r"\b(?:aged|ages)\s+(?:\d{1,3}\s*,\s*)*\d{1,3}\s*(?:,|and|or|&)\s*\Z", re.IGNORECASE
@@ -1278,6 +1280,13 @@ class NumberFinder:
             if start >= 1 and text[start - 1] in "#№":
                 return True
             if (
+                atom.kind == "digits"
+                and text[start] == "0"
+                and end - start >= 3
+                and text[start + 1].isdigit()
+            ):
+                return True  # "0800-26362": a phone or code number, never a count
+            if (
                 start >= 2
                 and text[start - 1] == "("
                 and (text[start - 2].isalnum() or text[start - 2] == "_")
@@ -1606,6 +1615,15 @@ class NumberFinder:
             and _AGE_LIST_BEFORE.search(text, max(0, left - 40), left)
         ):
             return True  # the second age of "aged 35 and 52"
+        if (
+            not hedge
+            and len(cand.atoms) == 1
+            and first.plain_int
+            and first.value <= 120
+            and _NAME_COMMA.search(text, max(0, left - 40), left)
+            and text[cand.num_end : cand.num_end + 1] == ","
+        ):
+            return True  # "Olena Bondar, 46, had travelled": an age in apposition
         # Years.
         if unit == "" and all(self._year_like(a) for a in cand.atoms):
             prev = self._prev_words(text, left, 3)
