@@ -99,7 +99,8 @@ _LEADING_TIME = re.compile(
 )
 _TOKEN = re.compile(r"[^\W\d_][\w’'.\-&/]*|\d[\w,.\-]*|[^\w\s]", re.UNICODE)
 _PREPOSITIONS = frozenset({"in", "on", "at", "from", "of", "for", "to", "by", "with", "into"})
-_OWNER_PREFIX = re.compile(r"^[A-Z][\w-]*(?:\s[A-Z][\w-]*)?['’]s\s+|^")
+# A capitalised owner in front of a name: "Turkey's ", "South Sudan's ".
+_OWNER_PREFIX = re.compile(r"[A-Z][\w-]*(?:\s[A-Z][\w-]*)?['’]s\s+")
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "whose", "whom"})
 _SUBJECT_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
 # "the mortality monitor run by the Carlos III Health Institute": the organisation behind
@@ -443,10 +444,12 @@ def classify(
         person = bool(info.get("person"))
         stripped = lex.descriptor_re.sub("", cleaned)
         bare = re.sub(r"^(?:the|a|an)\s+", "", stripped, flags=re.I)
+        owner = _OWNER_PREFIX.match(bare)
         exact = _norm_quote(bare) in lex.variant_to_entity or (
             # "Turkey's Disaster and Emergency Management Authority": that country's own.
-            _norm_quote(_OWNER_PREFIX.sub("", bare)) in lex.variant_to_entity
-            and _side_in(_OWNER_PREFIX.match(bare).group()) != ""
+            owner is not None
+            and _side_in(owner.group()) != ""
+            and _norm_quote(bare[owner.end() :]) in lex.variant_to_entity
         )
         # "UN spokesperson", "Mediazona and the BBC's Russian service": the entity is part
         # of the phrase, so the phrase stays; a bare variant ("IOM") becomes the canonical.
