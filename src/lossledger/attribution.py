@@ -110,10 +110,6 @@ _RUN_BY = re.compile(
     re.IGNORECASE,
 )
 _PASSIVE = frozenset({"was", "were", "been", "being", "is", "are", "be"})
-# "the Governor of the Belgorod Region Vsevolod Kotelnikov": a place ends before the name.
-_PLACE_NOUNS = frozenset(
-    {"region", "oblast", "province", "state", "district", "county", "governorate", "city"}
-)
 _MODALS = frozenset({"be", "been", "being", "can", "cannot", "must", "should", "shall"})
 # Words that put a verb inside what a backward scan took for the speaker.
 _VERB_PHRASE_WORDS = frozenset(
@@ -191,6 +187,7 @@ class _Lexicon:
     role_type: dict[str, str]
     role_star: list[tuple[str, str]]
     titles: frozenset[str]
+    place_nouns: frozenset[str]  # region, oblast, province... (parties.yaml)
     person_roles: frozenset[str]
     title_re: re.Pattern
     descriptor_re: re.Pattern
@@ -272,6 +269,7 @@ def _lexicon() -> _Lexicon:
         role_type=role_type,
         role_star=role_star,
         titles=frozenset(t.rstrip(".").lower() for t in titles),
+        place_nouns=frozenset(str(w).lower() for w in parties_y.get("place_nouns") or []),
         person_roles=frozenset(str(w).lower() for w in sources_y.get("person_roles") or []),
         title_re=phrase_pattern(titles, flags=0),
         descriptor_re=re.compile(
@@ -392,7 +390,7 @@ def _person_name(phrase: str) -> tuple[str, str]:
         if (
             _CAPITALISED.match(bare)
             and bare.lower().rstrip(".") not in lex.titles
-            and bare.lower() not in _PLACE_NOUNS
+            and bare.lower() not in lex.place_nouns
             and _norm_quote(bare) not in lex.party_names
             and not _role_type(bare)
         ) or (name and bare.lower() in {"al", "bin", "van", "von", "de", "der", "ibn", "abu"}):

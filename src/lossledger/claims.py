@@ -133,11 +133,6 @@ _GIVER_AFTER = re.compile(
 )
 # "officials in Syria", "the mayor of Derna": a place the source answers for.
 _JURISDICTION = re.compile(r"\b(?:in|of|for)\s+(?:the\s+)?(?:[a-z]+\s+)?\Z", re.IGNORECASE)
-# "the Kursk region's governor": a place's officials.
-_REGION_POSSESSIVE = re.compile(
-    r"\s+(?:region|province|oblast|state|district|governorate|county|city|municipality)['’]s\b",
-    re.IGNORECASE,
-)
 _RESTATED = re.compile(
     r"\b(?:estimate|figure|total|toll|count|tally|number)\s+(?:of|at)\s+\Z", re.IGNORECASE
 )
@@ -206,6 +201,7 @@ class _Lexicon:
     return_re: re.Pattern
     exchange_re: re.Pattern
     people: frozenset[str]
+    people_modifiers: frozenset[str]
     not_people: frozenset[str]
     population_re: re.Pattern
     combined_re: re.Pattern
@@ -216,6 +212,7 @@ class _Lexicon:
     outsider_re: re.Pattern
     party_names: frozenset[str]
     places: frozenset[str]  # capitals, cities and regions of parties.yaml
+    region_possessive_re: re.Pattern  # "region's", "province's" (place_nouns)
     non_loss_heads: frozenset[str]
     non_loss_re: re.Pattern
     beneficiary_re: re.Pattern
@@ -248,6 +245,7 @@ def _lexicon() -> _Lexicon:
         return_re=phrase_pattern(list(metrics.get("return_verbs") or [])),
         exchange_re=phrase_pattern(list(metrics.get("exchange_verbs") or [])),
         people=frozenset(str(w).lower() for w in metrics.get("people_nouns") or []),
+        people_modifiers=frozenset(str(w).lower() for w in metrics.get("people_modifiers") or []),
         not_people=frozenset(str(w).lower() for w in metrics.get("not_people") or []),
         population_re=phrase_pattern(list(metrics.get("population") or [])),
         combined_re=phrase_pattern(list(parties.get("combined") or [])),
@@ -273,6 +271,12 @@ def _lexicon() -> _Lexicon:
             " ".join(str(n).split())
             for entry in (parties.get("parties") or {}).values()
             for n in (entry or {}).get("places") or []
+        ),
+        region_possessive_re=re.compile(
+            r"\s+(?:"
+            + (trie_alternation(list(parties.get("place_nouns") or []), lower=True) or "(?!x)x")
+            + r")['’]s\b",
+            re.IGNORECASE,
         ),
         non_loss_heads=frozenset(str(w).lower() for w in metrics.get("non_loss_heads") or []),
         non_loss_re=phrase_pattern(list(metrics.get("non_loss_cues") or [])),
@@ -433,7 +437,7 @@ def article_claims(record: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     history: list[tuple[int, str, str]] = []  # (sentence index, metric, party) of figures so far
     # Whose story it is when nothing nearer says whose people a figure counts: the
-    # party named most often (a headline "Heat deaths pass 1,380" is Spain's).
+    # party that dominates its mentions (a headline "Heat deaths pass 1,380" is Spain's).
     # Not for a boat at sea: its passengers come from many countries.
     story_party = _story_party(text) if needed and not lex.at_sea_re.search(text) else ""
     for k, sentence in enumerate(sentences):
@@ -502,9 +506,6 @@ def _head_words(text: str, start: int, limit: int) -> list[str]:
     return words
 
 
-# Singular demonyms count people only at the end of a noun phrase ("freed 95 Ukrainian"
-# is rare; "87 Ukrainian drones" is not).
-_DEMONYM_MODIFIERS = frozenset({"ukrainian", "russian", "israeli", "palestinian"})
 _HEAD_FUNCTION_WORDS = frozenset({"of", "its", "their", "his", "her", "them", "those", "these"})
 
 
@@ -520,7 +521,7 @@ def _is_people_head(words: list[str], lex: _Lexicon) -> bool | None:
         return True  # "12 million uprooted", "2,367 killed": the loss word stands for them
     for i, word in enumerate(lowered):
         pair = f"{word} {lowered[i + 1]}" if i + 1 < len(lowered) else ""
-        if word in _DEMONYM_MODIFIERS and i + 1 < len(lowered):
+        if word in lex.people_modifiers and i + 1 < len(lowered):
             continue  # "87 Ukrainian unmanned aerial vehicles": the noun after decides
         if word in lex.people or pair in lex.people:
             return True
@@ -684,7 +685,7 @@ def _party(
         and (
             _JURISDICTION.search(text, max(0, p[0] - 40), p[0])
             or text[p[1] : p[1] + 2] in ("'s", "’s")
-            or _REGION_POSSESSIVE.match(text, p[1])
+            or lex.region_possessive_re.match(text, p[1])  # "the Kursk region's governor"
             or text[p[0] : p[1]].endswith(("'s", "’s"))
         )
     ]
