@@ -321,7 +321,8 @@ def party_mentions(text: str, start: int = 0, end: int | None = None) -> list[tu
     return out
 
 
-@lru_cache(maxsize=2)
+# A few entries: a long speaker phrase read in between must not evict the article.
+@lru_cache(maxsize=8)
 def _article_parties(text: str) -> list[tuple[int, int, str]]:
     return _scan_parties(text, 0, len(text))
 
