@@ -601,3 +601,20 @@ def test_a_singular_demonym_before_a_thing_is_not_a_people_count():
 def test_an_unknown_fate_is_a_missing_count():
     row = figure("The fate of 37 fishermen from the village remains unknown.", "37")
     assert row["metric"] == "missing"
+
+
+def test_a_country_inside_a_sources_name_is_not_whose_losses():
+    text = (
+        "Quake toll in eastern Turkey reaches 120\n\n"
+        "The US Geological Survey put the likely toll at between 100 and 1,000 deaths."
+    )
+    assert figure(text, "100 and 1,000")["party"] != "United States"
+
+
+def test_residents_of_a_named_place_are_that_places_people():
+    row = figure(
+        "As a result of attacks of the Ukrainian side, 41 civilian residents of the "
+        "Belgorod region have died, the regional ministry reported.",
+        "41",
+    )
+    assert row["party"] == "Russia"

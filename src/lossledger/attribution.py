@@ -337,6 +337,26 @@ def _scan_parties(text: str, start: int, end: int) -> list[tuple[int, int, str]]
     return out
 
 
+def party_mentions_outside_names(
+    text: str, start: int = 0, end: int | None = None
+) -> list[tuple[int, int, str]]:
+    """:func:`party_mentions` without those inside a known source's name: the "US" of
+    "US Geological Survey" or the "Norwegian" of "Norwegian Refugee Council" says nothing
+    of whose people are counted."""
+    found = party_mentions(text, start, end)
+    if not found:
+        return found
+    names = [
+        m.span()
+        for m in _lexicon().entity_re.finditer(text, start, len(text) if end is None else end)
+    ]
+    if not names:
+        return found
+    return [
+        p for p in found if not any(a <= p[0] and p[1] <= b and (a, b) != p[:2] for a, b in names)
+    ]
+
+
 def party_of(word: str) -> str:
     """The party a single name or place belongs to ('' if none)."""
     return _lexicon().party_of.get(_norm_quote(word.strip()), "")

@@ -60,6 +60,7 @@ from lossledger.attribution import (
     Attribution,
     attribute_article,
     party_mentions,
+    party_mentions_outside_names,
 )
 from lossledger.schema import CLAIM_COLUMNS
 from lossledger.sentences import (
@@ -121,8 +122,11 @@ _ATTACKER = re.compile(
 _KILLING_VERB = re.compile(
     r"\s*(?:has\s+|have\s+|had\s+)?(?:killed|shot|executed|massacred|murdered)"
 )
+# "residents of the Belgorod region": up to the place name after "of".
+_OF_PLACE = re.compile(r"\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s*){1,3}")
 _AGENT_BEFORE = re.compile(
-    r"(?:\bby\s+(?:the\s+)?|\b(?:fled|flee|fleeing|crossed|escaped|arrived|refuge)\b[^.,;]{0,12}"
+    r"(?:\bby\s+(?:the\s+)?|\b(?:attacks?|strikes?|shelling|bombardments?|fire)\s+"
+    r"(?:of|by|from)\s+(?:the\s+)?|\b(?:fled|flee|fleeing|crossed|escaped|arrived|refuge)\b[^.,;]{0,12}"
     r"\b(?:to|into|in)\s+(?:neighbouring\s+|neighboring\s+)?(?:countries\s+such\s+as\s+)?)$",
     re.IGNORECASE,
 )
@@ -629,6 +633,11 @@ def _party(
     if lex.combined_re.search(text, max(sentence.start, lo - 20), hi):
         return "both"
     in_head = party_mentions(text, m.num_end, head_end)
+    if not in_head and head and head[-1].lower() == "of":
+        # "287 civilian residents of the Belgorod region": the place after "of".
+        place = _OF_PLACE.match(text, head_end)
+        if place:
+            in_head = party_mentions(text, head_end, place.end())
     if in_head:
         return in_head[0][2]
     everyone = sentence_parties
@@ -775,7 +784,7 @@ def _sentence_figures(
         if _PARENTHETICAL_SUBSET.match(text[mentions[i].end : mentions[i + 1].start]):
             clauses[i] = (clauses[i][0], clauses[i + 1][1])
     refs = None
-    sentence_parties = party_mentions(text, sentence.start, sentence.end)
+    sentence_parties = party_mentions_outside_names(text, sentence.start, sentence.end)
     sentence_text = text[sentence.start : sentence.end]
     at_sea = lex.at_sea_re.search(text, sentence.start, sentence.end) is not None
     frames = attribution.frames[index] if index < len(attribution.frames) else []
@@ -961,7 +970,7 @@ def _story_party(text: str) -> str:
     in a story about two sides at war, where guessing would be worse than saying nothing.
     """
     counts: dict[str, int] = {}
-    for _start, _end, party in party_mentions(text):
+    for _start, _end, party in party_mentions_outside_names(text):
         counts[party] = counts.get(party, 0) + 1
     if not counts:
         return ""
