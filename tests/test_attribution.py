@@ -264,3 +264,30 @@ def test_a_region_named_before_a_person_is_not_part_of_the_name():
 def test_a_country_possessive_before_a_known_agency_gives_the_agency():
     speaker = classify("Turkey's Disaster and Emergency Management Authority")
     assert speaker is not None and speaker.name == "AFAD" and speaker.side == "Turkey"
+
+
+def test_a_long_relative_clause_between_speaker_and_verb():
+    text = (
+        "A team at the Lancet, which matched lists of the dead from surveys, social media "
+        "and obituaries, estimated that 9,000 people had died."
+    )
+    assert name(text, "9,000") == "team at the Lancet"
+
+
+def test_an_age_between_commas_does_not_hide_the_speaker():
+    text = '"We lost 12 neighbours," Selin Kaya, 47, told a local paper.'
+    assert name(text, "12") == "Selin Kaya"
+
+
+def test_the_person_before_who_told_is_the_speaker():
+    text = (
+        "The figure came from an envoy of the regional bloc, who told reporters that 300 "
+        "people had died."
+    )
+    assert name(text, "300") == "envoy of the regional bloc"
+
+
+def test_an_ampersand_inside_a_name_is_part_of_it():
+    text = "Researchers at the London School of Hygiene & Tropical Medicine estimated 400 deaths."
+    speaker, _ = speaker_of(text, "400")
+    assert speaker is not None and "London School" in speaker.name

@@ -101,6 +101,8 @@ _TOKEN = re.compile(r"[^\W\d_][\w’'.\-&/]*|\d[\w,.\-]*|[^\w\s]", re.UNICODE)
 _PREPOSITIONS = frozenset({"in", "on", "at", "from", "of", "for", "to", "by", "with", "into"})
 # A capitalised owner in front of a name: "Turkey's ", "South Sudan's ".
 _OWNER_PREFIX = re.compile(r"[A-Z][\w-]*(?:\s[A-Z][\w-]*)?['’]s\s+")
+_AGE_SEGMENT = re.compile(r"\s*\d{1,3}\s*")
+_AGE_TOKEN = re.compile(r"\d{1,3},")
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "whose", "whom"})
 _SUBJECT_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
 # "the mortality monitor run by the Carlos III Health Institute": the organisation behind
@@ -540,7 +542,10 @@ def _tokens_before(text: str, start: int, end: int, limit: int) -> list[tuple[in
 def _is_word(tok: str) -> bool:
     """A token a speaker phrase may hold: a word, or an ordinal ("the 80th Brigade")."""
     return bool(tok) and (
-        tok[0].isalpha() or tok[0] in "'’" or _ORDINAL_TOKEN.fullmatch(tok) is not None
+        tok[0].isalpha()
+        or tok[0] in "'’"
+        or tok == "&"  # "London School of Hygiene & Tropical Medicine"
+        or _ORDINAL_TOKEN.fullmatch(tok) is not None
     )
 
 
@@ -590,18 +595,31 @@ def _np_backward(
         first_aux = False
         i -= 1
     parenthetical = ""
+    if i >= 1 and _AGE_TOKEN.fullmatch(toks[i][2]) and toks[i - 1][2] == ",":
+        i -= 2  # "Hatice Demir, 52, told": an age between commas (the token holds one)
+    before_who = i >= 1 and toks[i][2].lower() == "who" and toks[i - 1][2] == ","
+    if before_who:
+        # "a member of the mediation team, who told reporters that": the one before "who".
+        i -= 2
     if i >= 0 and toks[i][2] == ",":
         # ", writing on Facebook," or ", a spokeswoman for the ministry," before the verb.
         j = i - 1
         while j >= 0 and toks[j][2] not in (",", ";", ":", "“", "”", '"') and i - j < 16:
             j -= 1
-        if j >= 0 and toks[j][2] in ("“", "”", '"'):
-            # A relative clause may quote a word: ', who uses the call sign "Grom",'.
-            k = j - 1
-            while k >= 0 and toks[k][2] not in (",", ";", ":") and i - k < 24:
+        if (
+            j < 0
+            or toks[j][2] != ","
+            or not _PARENTHETICAL_START.match(text[toks[j][1] : toks[i][0]])
+        ):
+            # A relative clause may be long or quote a word: ", which compared lists of
+            # the dead drawn from surveys, social media and obituaries," or ', who uses
+            # the call sign "Grom",'. Its start is a comma and "which" or "who".
+            k = i - 1
+            while k >= 0 and toks[k][2] not in (";", ":") and i - k < 40:
+                if toks[k][2] == "," and toks[k + 1][2].lower() in _RELATIVE_PRONOUNS:
+                    j = k
+                    break
                 k -= 1
-            if k >= 0 and toks[k][2] == "," and toks[k + 1][2].lower() in _RELATIVE_PRONOUNS:
-                j = k
         if j < 0 or toks[j][2] != ",":
             return None
         segment = text[toks[j][1] : toks[i][0]]
@@ -611,10 +629,13 @@ def _np_backward(
             k = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
             role = before[k + 1 :].strip()
             return toks[j + 1][0], toks[i - 1][1], negated, role, passive
-        if not _PARENTHETICAL_START.match(segment):
+        if _AGE_SEGMENT.fullmatch(segment):
+            i = j - 1  # "Hatice Demir, 52, told": an age, not a parenthetical
+        elif not _PARENTHETICAL_START.match(segment):
             return None
-        parenthetical = segment.strip()
-        i = j - 1
+        else:
+            parenthetical = segment.strip()
+            i = j - 1
     if i >= 0 and toks[i][2] == ")":
         # "Doctors Without Borders (MSF) said": step over the bracketed acronym.
         j = i - 1
@@ -632,6 +653,8 @@ def _np_backward(
             not _is_word(tok)
             or tok in _BOUNDARY_WORDS
             or (low in _BOUNDARY_WORDS and toks[i][0] == s_start)
+            # "the figure came from a member of the team, who told": the member.
+            or (before_who and low in ("from", "by", "to", "with"))
         ):
             break
         if low == "and":
