@@ -25,6 +25,7 @@ from lossledger.align import (
     STALENESS_COLUMNS,
     AlignSettings,
     align_claims,
+    chart_grid,
     conflict_pairs,
     load_settings,
     outlet_grid,
@@ -36,6 +37,7 @@ from lossledger.align import (
 )
 from lossledger.schema import CLAIM_COLUMNS, GROUP_COLUMNS, GROUP_STATUSES
 from lossledger.tables import read_table, write_table
+from tests.conftest import claim as claim_row
 
 NAN = math.nan
 _HEDGES = {"exact": "", "approx": "about ", "lower": "more than ", "upper": "up to "}
@@ -904,3 +906,74 @@ def test_no_warnings_on_clean_input() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         align_claims(_sample_claims())
+
+
+def test_chart_grid_is_the_whole_grid_for_a_small_run(seed_groups) -> None:
+    pd.testing.assert_frame_equal(
+        chart_grid(seed_groups, seed_claims()), outlet_grid(seed_groups, seed_claims())
+    )
+
+
+def test_chart_grid_stays_small_on_a_big_run() -> None:
+    """60 articles: one conflict printed by two, one figure printed by all, 58 singles."""
+    rows = []
+    for k in range(60):
+        article = f"a{k:02d}"
+        rows.append(
+            claim_row(
+                claim_id=f"all{k}",
+                article_id=article,
+                value=500.0,
+                metric="killed",
+                party="Sudan",
+                source="health ministry",
+                source_type="official",
+            )
+        )
+        rows.append(
+            claim_row(
+                claim_id=f"own{k}",
+                article_id=article,
+                start=10,
+                end=14,
+                metric="wounded",
+                party="Sudan",
+                value=round(1000 * 1.2**k),
+            )
+        )
+    rows.append(
+        claim_row(
+            claim_id="x1",
+            article_id="a58",
+            start=20,
+            end=24,
+            value=80.0,
+            metric="missing",
+            party="Chad",
+            source="police",
+        )
+    )
+    rows.append(
+        claim_row(
+            claim_id="x2",
+            article_id="a59",
+            start=20,
+            end=24,
+            value=80.0,
+            metric="missing",
+            party="Chad",
+            source="Red Crescent",
+            source_type="independent",
+        )
+    )
+    claims = pd.DataFrame(rows)
+    groups = align_claims(claims)
+    grid = chart_grid(groups, claims, max_groups=5, max_articles=8)
+    assert grid["group_id"].nunique() == 5
+    assert grid["article_id"].nunique() == 8
+    assert len(grid) == 5 * 8
+    shown = groups[groups["group_id"].isin(set(grid["group_id"]))]
+    assert "source_differs" in set(shown["status"])  # the conflict comes first
+    assert shown["n_articles"].max() == 60  # then the figure every article prints
+    # The two articles of the conflict are among the columns: they print the most groups.
+    assert {"a58", "a59"} <= set(grid["article_id"])

@@ -30,7 +30,7 @@ run_dir: str = "outputs/lab"  # run folder to read from and write to (the runner
 
 # %%
 from lossledger import plots, workbook
-from lossledger.align import align_claims, conflict_pairs, outlet_grid, staleness
+from lossledger.align import align_claims, chart_grid, conflict_pairs, staleness
 
 run = workbook.open_run(run_dir, scope=scope, ledger=ledger, top_n=top_n)
 claims = workbook.claims_in_scope(run, scope, ledger)
@@ -51,10 +51,12 @@ workbook.head(groups, ["status", "kind", "metric", "party", "n_articles", "detai
 # ## Article by article
 #
 # Each row is a group of claims, each column an article: which articles carry the claim, and
-# whether they agree with the others.
+# whether they agree with the others. On a big run the chart keeps the `top_n` groups that
+# matter most (conflicts first, then the most widely printed) and the `top_n` articles that
+# print most of them; every group is in `tables/claim_groups.csv`.
 
 # %%
-grid = outlet_grid(groups, claims)
+grid = chart_grid(groups, claims, max_groups=top_n, max_articles=top_n)
 figure = plots.outlet_agreement(grid)
 run.save_and_show(figure, "outlet_agreement")
 

@@ -1432,6 +1432,46 @@ def outlet_grid(
     return pd.DataFrame(records, columns=GRID_COLUMNS)
 
 
+# Which groups a chart shows first: conflicts, then agreements, then singles.
+_CHART_RANK = {"source_differs": 0, "value_differs": 0, "bound_differs": 0, "agree": 1}
+
+
+def chart_grid(
+    groups: pd.DataFrame, claims: pd.DataFrame, *, max_groups: int = 25, max_articles: int = 25
+) -> pd.DataFrame:
+    """The outlet grid (:func:`outlet_grid`, absent cells included) of a chart a reader
+    can take in, whatever the size of the run.
+
+    In: the groups and claims tables, and how many groups (rows) and articles
+    (columns) the chart may have. Out: :data:`GRID_COLUMNS` for at most
+    ``max_groups`` groups (conflicts first, then agreements, then singles; within
+    each, the most widely printed first; shown in the groups' own order) and at most
+    ``max_articles`` articles (those printing the most of the chosen groups; ties
+    by article id). A run smaller than both limits gives the whole grid.
+    """
+    if groups is None or groups.empty:
+        return outlet_grid(groups, claims)
+    ranked = groups.assign(
+        _rank=groups["status"].astype(str).map(_CHART_RANK).fillna(len(_CHART_RANK)),
+        _reach=pd.to_numeric(groups["n_articles"], errors="coerce").fillna(0),
+        _order=range(len(groups)),
+    )
+    chosen = (
+        ranked.sort_values(["_rank", "_reach", "_order"], ascending=[True, False, True])
+        .head(max_groups)
+        .sort_values("_order")
+        .drop(columns=["_rank", "_reach", "_order"])
+    )
+    printed = Counter(
+        article for cell in chosen["articles"] for article in str(cell).split(";") if article
+    )
+    kept = set(sorted(printed, key=lambda a: (-printed[a], a))[:max_articles])
+    chosen["articles"] = [
+        ";".join(a for a in str(cell).split(";") if a in kept) for cell in chosen["articles"]
+    ]
+    return outlet_grid(chosen, claims[claims["article_id"].astype(str).isin(kept)])
+
+
 def conflict_pairs(
     groups: pd.DataFrame, claims: pd.DataFrame, *, settings: AlignSettings | None = None
 ) -> pd.DataFrame:
