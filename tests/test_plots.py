@@ -315,3 +315,77 @@ def test_outlet_agreement_title_counts_the_differences() -> None:
     assert title_of(plots.outlet_agreement(agree)) == (
         "The articles agree on all 2 claims they share"
     )
+
+
+def many_figures(n: int) -> pd.DataFrame:
+    """Estimates of a big run: one official count, one independent estimate, and ``n``
+    distinct unattributed-looking independent figures for the same side."""
+    base = {"metric": "killed", "party": "Sudan", "source_side": "third-party"}
+    rows = [
+        claim(
+            claim_id="own",
+            article_id="a0",
+            value=5000.0,
+            source="Sudan's health ministry",
+            source_type="official",
+            source_side="Sudan",
+            party="Sudan",
+            metric="killed",
+            as_of="2025-01",
+        ),
+        claim(
+            claim_id="study",
+            article_id="a1",
+            value=61000.0,
+            source="LSHTM",
+            source_type="independent",
+            as_of="2024-11",
+            **base,
+        ),
+    ]
+    for k in range(n):
+        rows.append(
+            claim(
+                claim_id=f"x{k}",
+                article_id=f"b{k}",
+                value=float(100 + 10 * k),
+                source=f"monitor {k}",
+                source_type="independent",
+                as_of="2024-06",
+                **base,
+            )
+        )
+    rows.append(
+        claim(
+            claim_id="again",
+            article_id="b999",
+            value=110.0,
+            source="monitor 1",
+            source_type="independent",
+            as_of="2024-06",
+            **base,
+        )
+    )
+    return compare_estimates(pd.DataFrame(rows), None)
+
+
+def test_official_vs_independent_draws_a_big_run_within_its_limits() -> None:
+    estimates = many_figures(200)
+    data = plots.official_vs_independent_data(estimates, max_rows=12)
+    assert len(data) == 12
+    assert data.attrs["left_out"] == 202 - 12
+    # The figures behind the gap and the one printed twice are kept.
+    assert {"own", "study"} <= set(";".join(data["origins"]).split(";"))
+    assert (data["n_reports"] == 2).any()
+    fig = plots.official_vs_independent(estimates)
+    assert "tables/estimates.csv" in " ".join(t.get_text() for t in fig.texts)
+
+
+def test_estimates_timeline_draws_a_big_run_within_its_limits() -> None:
+    data = plots.estimates_timeline_data(many_figures(300), max_rows=40)
+    assert len(data) == 40
+    assert data.attrs["left_out"] > 0
+
+
+def test_a_small_run_is_drawn_whole() -> None:
+    assert plots.official_vs_independent_data(seed_estimates()).attrs["left_out"] == 0

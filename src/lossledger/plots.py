@@ -401,20 +401,77 @@ def _per_party(table: pd.DataFrame) -> pd.DataFrame:
 
 def _deduplicated(table: pd.DataFrame) -> pd.DataFrame:
     """One row per distinct figure: the same number, hedge and date from the same kind of
-    source printed by several articles is drawn once, with how many reports carry it."""
+    source printed by several articles is drawn once, with how many reports carry it.
+
+    Groups keep the order in which they first appear; each is represented by its row
+    with the first ``origin``, and takes the first gap role any of its rows has.
+    """
     key = ["party", "metric", "series", "bound", "low", "value", "high", "as_of"]
     keyed = table.assign(**{f"_{k}": table[k].astype(str) for k in key})
-    rows = []
-    for _, group in keyed.groupby([f"_{k}" for k in key], sort=False, dropna=False):
-        group = group.sort_values("origin", kind="stable")
-        first = group.iloc[0].copy()
-        first["n_reports"] = len(group)
-        first["origins"] = ";".join(group["origin"])
-        roles = [role for role in group["gap_role"] if role]
-        first["gap_role"] = roles[0] if roles else ""
-        rows.append(first)
-    out = pd.DataFrame(rows, columns=[*table.columns, "n_reports", "origins"])
-    return out.drop(columns=[c for c in out.columns if c.startswith("_")])
+    keyed["_group"] = keyed.groupby([f"_{k}" for k in key], sort=False, dropna=False).ngroup()
+    ordered = keyed.sort_values(["_group", "origin"], kind="stable")
+    grouped = ordered.groupby("_group", sort=True)
+    first = ordered.drop_duplicates("_group", keep="first").copy()
+    first["n_reports"] = grouped["origin"].size().to_numpy()
+    first["origins"] = grouped["origin"].agg(";".join).to_numpy()
+    roles = ordered[ordered["gap_role"] != ""].drop_duplicates("_group").set_index("_group")
+    first["gap_role"] = first["_group"].map(roles["gap_role"]).fillna("").to_numpy()
+    return first[[*table.columns, "n_reports", "origins"]]
+
+
+# How much a chart draws; a big run's figures beyond these stay in tables/estimates.csv.
+CHART_MAX_ROWS = 30  # figures in one party's panel of official_vs_independent
+CHART_MAX_PARTIES = 6
+TIMELINE_MAX_POINTS = 150  # figures in one party's panel of estimates_timeline
+TIMELINE_MAX_PARTIES = 4
+
+
+def _chart_rows(table: pd.DataFrame, max_rows: int, max_parties: int) -> pd.DataFrame:
+    """The distinct figures a chart has room for, so a run of thousands of articles still
+    draws a readable chart in seconds (the estimates table keeps every figure).
+
+    In: deduplicated figures (:func:`_deduplicated`). Out: the same rows, in the same
+    order, for at most ``max_parties`` parties (those with the most figures) and at
+    most ``max_rows`` figures a party, chosen in this order: the figures a gap ratio
+    comes from, reference figures, the figures the most articles report, the latest.
+    """
+    if table.empty:
+        return table
+    table = table.copy()
+    table.attrs["left_out"] = 0
+    counts = table["party"].value_counts()
+    parties = sorted(counts.index, key=lambda p: (-counts[p], p))[:max_parties]
+    kept = table[table["party"].isin(parties)]
+    if kept.groupby("party").size().max() <= max_rows:
+        kept.attrs["left_out"] = len(table) - len(kept)
+        return kept
+    ranked = kept.assign(
+        _gap=(kept["gap_role"] == "").astype(int),
+        _reference=(kept["origin_kind"] != "reference").astype(int),
+        _reports=-kept["n_reports"].astype(int),
+        _date=kept["as_of"].astype(str),
+        _order=range(len(kept)),
+    ).sort_values(
+        ["party", "_gap", "_reference", "_reports", "_date", "_order"],
+        ascending=[True, True, True, True, False, True],
+        kind="stable",
+    )
+    chosen = ranked.groupby("party", sort=False).head(max_rows)
+    shown = kept.loc[chosen.sort_values("_order").index]
+    shown.attrs["left_out"] = len(table) - len(shown)
+    return shown
+
+
+def _left_out_note(data: pd.DataFrame) -> str:
+    """A sentence for a chart's note when its data left figures out (:func:`_chart_rows`)."""
+    left_out = int(data.attrs.get("left_out", 0))
+    if not left_out:
+        return ""
+    return (
+        f" {left_out:,} more distinct figures are not drawn (the chart keeps those behind "
+        "each gap, reference figures and the most reported); all are in "
+        "tables/estimates.csv."
+    )
 
 
 def _direction(row: pd.Series) -> str:
@@ -451,11 +508,15 @@ def _gap_headline(summary: pd.DataFrame) -> tuple[str, pd.Series | None]:
 # ---------------------------------------------------------------- official against independent
 
 
-def official_vs_independent_data(estimates: pd.DataFrame) -> pd.DataFrame:
+def official_vs_independent_data(
+    estimates: pd.DataFrame, max_rows: int = CHART_MAX_ROWS, max_parties: int = CHART_MAX_PARTIES
+) -> pd.DataFrame:
     """The rows :func:`official_vs_independent` draws, one per distinct figure.
 
-    In: the estimates table. Out: one row per figure of one party (``both`` and unknown
-    parties left out), duplicates across articles merged (``n_reports``, ``origins``),
+    In: the estimates table, and how many figures a party panel and how many panels the
+    chart may hold (:func:`_chart_rows` chooses which). Out: one row per figure of one
+    party (``both`` and unknown parties left out), duplicates across articles merged
+    (``n_reports``, ``origins``),
     ordered by party, metric, series and date, with ``row`` (0 at the top of its
     panel), ``x`` (where the marker sits), ``x_low``/``x_high`` (a range's ends, else
     NaN), ``direction`` (``right`` for a floor, ``left`` for a ceiling, ``""``),
@@ -491,7 +552,7 @@ def official_vs_independent_data(estimates: pd.DataFrame) -> pd.DataFrame:
     table = _per_party(_estimates_frame(estimates))
     if table.empty:
         return pd.DataFrame(columns=columns)
-    table = _deduplicated(table)
+    table = _chart_rows(_deduplicated(table), max_rows, max_parties)
     records = []
     for _, r in table.iterrows():
         first, last = est.figure_numbers(r)
@@ -524,8 +585,9 @@ def official_vs_independent_data(estimates: pd.DataFrame) -> pd.DataFrame:
                 "x_high": last if is_range else math.nan,
                 "direction": direction,
                 "hollow": r["series"] == est.INDEPENDENT_NAMED_LIST,
-                "row_label": f"{_shorten(r['source'] or 'unnamed source', 30)} · "
-                f"{r['as_of'] or 'undated'}{reports}",
+                # The report count takes room from the source, so labels keep one width.
+                "row_label": f"{_shorten(r['source'] or 'unnamed source', 30 - len(reports))}"
+                f" · {r['as_of'] or 'undated'}{reports}",
                 "figure_label": est.describe_figure(r, with_noun=False),
                 "n_reports": int(r["n_reports"]),
                 "origins": r["origins"],
@@ -544,7 +606,9 @@ def official_vs_independent_data(estimates: pd.DataFrame) -> pd.DataFrame:
         ["party", "_metric", "metric", "_series", "_date", "x", "origins"], kind="stable"
     )
     data["row"] = data.groupby("party").cumcount()
-    return data[columns].reset_index(drop=True)
+    data = data[columns].reset_index(drop=True)
+    data.attrs["left_out"] = table.attrs.get("left_out", 0)
+    return data
 
 
 def _draw_figure_row(ax: Axes, r: pd.Series, y: float) -> float:
@@ -669,7 +733,7 @@ def official_vs_independent(estimates: pd.DataFrame) -> Figure:
             handlelength=1.6,
             columnspacing=1.4,
         )
-        _source_note(fig, _reference_note(table))
+        _source_note(fig, _reference_note(table) + _left_out_note(data))
     return fig
 
 
@@ -797,15 +861,21 @@ def _draw_party_panel(ax: Axes, party: str, rows: pd.DataFrame, summary: pd.Data
 # ---------------------------------------------------------------- over time
 
 
-def estimates_timeline_data(estimates: pd.DataFrame, metric: str = "killed") -> pd.DataFrame:
+def estimates_timeline_data(
+    estimates: pd.DataFrame,
+    metric: str = "killed",
+    max_rows: int = TIMELINE_MAX_POINTS,
+    max_parties: int = TIMELINE_MAX_PARTIES,
+) -> pd.DataFrame:
     """The points :func:`estimates_timeline` draws: one metric's figures by date, per party.
 
-    In: the estimates table and the metric (one metric per chart: never killed and
-    casualties on one axis). Out: one row per distinct dated figure of one party, with
-    ``date`` (the middle of its as_of period), ``date_precision``, ``y`` (the marker:
-    value, or a range's best or middle), ``y_low``/``y_high`` (a range's ends, else
-    NaN), ``direction`` (``up`` for a floor, ``down`` for a ceiling), ``hollow`` and
-    ``figure_label``; sorted by party, series and date. Undated figures are left out
+    In: the estimates table, the metric (one metric per chart: never killed and
+    casualties on one axis), and how many points a panel and how many panels the chart
+    may hold (:func:`_chart_rows` chooses which). Out: one row per distinct dated figure
+    of one party, with ``date`` (the middle of its as_of period), ``date_precision``,
+    ``y`` (the marker: value, or a range's best or middle), ``y_low``/``y_high`` (a
+    range's ends, else NaN), ``direction`` (``up`` for a floor, ``down`` for a ceiling),
+    ``hollow`` and ``figure_label``; sorted by party, series and date. Undated figures are left out
     (the chart's note counts them).
     """
     columns = [
@@ -835,7 +905,7 @@ def estimates_timeline_data(estimates: pd.DataFrame, metric: str = "killed") -> 
     table = table[table["metric"] == metric]
     if table.empty:
         return pd.DataFrame(columns=columns)
-    table = _deduplicated(table)
+    table = _chart_rows(_deduplicated(table), max_rows, max_parties)
     records = []
     for _, r in table.iterrows():
         date = est.as_of_date(r["as_of"])
@@ -876,7 +946,9 @@ def estimates_timeline_data(estimates: pd.DataFrame, metric: str = "killed") -> 
     data = pd.DataFrame(records, columns=columns)
     data["_series"] = data["series"].map(SERIES_ORDER)
     data = data.sort_values(["party", "_series", "date", "y", "origins"], kind="stable")
-    return data[columns].reset_index(drop=True)
+    data = data[columns].reset_index(drop=True)
+    data.attrs["left_out"] = table.attrs.get("left_out", 0)
+    return data
 
 
 def _timeline_headline(data: pd.DataFrame, metric: str) -> str:
@@ -1012,6 +1084,7 @@ def estimates_timeline(estimates: pd.DataFrame, metric: str = "killed") -> Figur
         note = _reference_note(table)
         if len(undated):
             note += f" {len(undated)} undated figure(s) of the {noun} are not shown."
+        note += _left_out_note(data)
         _source_note(fig, note)
     return fig
 
