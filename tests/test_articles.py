@@ -120,6 +120,21 @@ def test_jsonl_corpus_one_article_per_row(tmp_path: Path) -> None:
     assert "not valid JSON" in reasons["corpus.jsonl#4"]
 
 
+def test_jsonl_lines_end_only_at_newline(tmp_path: Path) -> None:
+    """A raw U+2028 or form feed inside a JSON string is text (json.dumps with
+    ensure_ascii=False writes them raw); only "\\n" ends a row, with an optional "\\r"."""
+    text = FLOOD + "\u2028Second paragraph.\x0cThird."
+    rows = [
+        json.dumps({"id": "a1", "text": text}, ensure_ascii=False),
+        json.dumps({"id": "a2", "text": QUAKE}),
+    ]
+    write(tmp_path, "corpus.jsonl", "\r\n".join(rows) + "\r\n")
+    articles, skipped = load_articles_report(tmp_path)
+    assert list(articles["article_id"]) == ["a1", "a2"]
+    assert articles.iloc[0]["text"].endswith("\u2028Second paragraph.\x0cThird.")
+    assert skipped.empty
+
+
 def test_csv_corpus_without_id_column_numbers_rows(tmp_path: Path) -> None:
     write(tmp_path, "corpus.csv", f'text,outlet\n"{FLOOD}",River Post\n"{QUAKE}",\n')
     articles = load_articles(tmp_path)

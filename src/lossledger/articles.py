@@ -406,13 +406,18 @@ def _jsonl_records(
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """The JSON objects of a JSON-lines text given in pieces, with their line numbers.
 
-    ``pieces`` is the whole text or consecutive parts of it each ending at a "\\n";
-    lines are what ``str.splitlines`` makes of the whole text either way (a "\\r\\n"
-    never straddles two pieces), so line numbers do not depend on the cut.
+    ``pieces`` is the whole text or consecutive parts of it each ending at a "\\n".
+    Lines end at "\\n" only (a "\\r" before it is dropped), as JSON Lines says: a raw
+    U+2028 or form feed inside a string is text, not a line break, though
+    ``str.splitlines`` would cut there. Line numbers do not depend on the cut.
     """
     number = 0
     for piece in pieces:
-        for line in piece.splitlines():
+        lines = piece.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()  # the piece ended with its last line's "\n"
+        for line in lines:
+            line = line.removesuffix("\r")
             number += 1
             if not line.strip():
                 continue
