@@ -39,18 +39,19 @@ import itertools
 import json
 import math
 import os
-import platform
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+SCRIPT = Path(__file__).resolve()
+sys.path.insert(0, str(HERE))
+from harness import cpu_seconds, machine, rss_mib, run_child  # noqa: E402
+
 RESULTS = HERE / "results"
 CSV_PATH = RESULTS / "scale.csv"
 PNG_PATH = RESULTS / "scale.png"
@@ -77,20 +78,6 @@ FIELDS = [
 QUANTULUM_SAMPLE = 600  # sentences; quantulum3 takes milliseconds per sentence
 
 
-def _rss_mib(who: int) -> float:
-    """Peak resident memory of this process or of its largest waited-for child, MiB."""
-    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
-
-
-def _cpu() -> float:
-    """CPU seconds of this process plus every child it has waited for."""
-    me, children = (
-        resource.getrusage(resource.RUSAGE_SELF),
-        resource.getrusage(resource.RUSAGE_CHILDREN),
-    )
-    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
-
-
 # ---- child side: each function runs in a fresh interpreter and returns a dict -----------
 
 
@@ -98,16 +85,16 @@ def child_load(corpus: str, articles_out: str) -> dict[str, Any]:
     """Load the corpus; time and memory; pickle the articles for the extract children."""
     from lossledger.articles import load_articles
 
-    wall, cpu = time.perf_counter(), _cpu()
+    wall, cpu = time.perf_counter(), cpu_seconds()
     articles = load_articles(corpus)
-    load_wall, load_cpu = time.perf_counter() - wall, _cpu() - cpu
+    load_wall, load_cpu = time.perf_counter() - wall, cpu_seconds() - cpu
     articles.to_pickle(articles_out)
     return {
         "articles": len(articles),
         "megabytes": float(articles["text"].str.encode("utf-8").str.len().sum()) / 1e6,
         "wall": load_wall,
         "cpu": load_cpu,
-        "rss": _rss_mib(resource.RUSAGE_SELF),
+        "rss": rss_mib(resource.RUSAGE_SELF),
     }
 
 
@@ -121,11 +108,11 @@ def child_extract(articles_in: str, backend: str, claims_out: str) -> dict[str, 
 
     warnings.simplefilter("ignore")  # a skipped article is not what this measures
     articles = pd.read_pickle(articles_in)
-    before = _rss_mib(resource.RUSAGE_SELF)
-    wall, cpu = time.perf_counter(), _cpu()
+    before = rss_mib(resource.RUSAGE_SELF)
+    wall, cpu = time.perf_counter(), cpu_seconds()
     claims = extract_claims_with(articles, backend)
-    extract_wall, extract_cpu = time.perf_counter() - wall, _cpu() - cpu
-    peak, workers = _rss_mib(resource.RUSAGE_SELF), _rss_mib(resource.RUSAGE_CHILDREN)
+    extract_wall, extract_cpu = time.perf_counter() - wall, cpu_seconds() - cpu
+    peak, workers = rss_mib(resource.RUSAGE_SELF), rss_mib(resource.RUSAGE_CHILDREN)
 
     digest = hashlib.sha256(claims.to_csv(index=False).encode("utf-8")).hexdigest()
     if claims_out:
@@ -149,13 +136,13 @@ def child_align(claims_in: str) -> dict[str, Any]:
     from lossledger.align import align_claims
 
     claims = pd.read_pickle(claims_in)
-    before = _rss_mib(resource.RUSAGE_SELF)
-    wall, cpu = time.perf_counter(), _cpu()
+    before = rss_mib(resource.RUSAGE_SELF)
+    wall, cpu = time.perf_counter(), cpu_seconds()
     groups = align_claims(claims)
     return {
         "wall": time.perf_counter() - wall,
-        "cpu": _cpu() - cpu,
-        "rss": _rss_mib(resource.RUSAGE_SELF),
+        "cpu": cpu_seconds() - cpu,
+        "rss": rss_mib(resource.RUSAGE_SELF),
         "rss_before": before,
         "groups": len(groups),
         "claims": len(claims),
@@ -206,25 +193,7 @@ CHILDREN = {
 }
 
 
-def _in_child(task: str, *args: str) -> dict[str, Any]:
-    """Run one CHILDREN task in a fresh interpreter; return its dict (last stdout line)."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", task, *args]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{task} {args} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 # ---- parent side ---------------------------------------------------------------------
-
-
-def _machine() -> dict[str, Any]:
-    return {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()} {platform.system()}",
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-    }
 
 
 def measure(n: int, backends: list[str], folder: Path, seed: int, compare: bool) -> list[dict]:
@@ -234,9 +203,9 @@ def measure(n: int, backends: list[str], folder: Path, seed: int, compare: bool)
 
     corpus = write_jsonl(n, folder / f"corpus_{n}.jsonl", seed)
     articles_path, claims_path = folder / f"articles_{n}.pkl", folder / f"claims_{n}.pkl"
-    got = _in_child("load", str(corpus), str(articles_path))
+    got = run_child(SCRIPT, "load", str(corpus), str(articles_path))
     mb = got["megabytes"]
-    base = _machine() | {"n_articles": n, "megabytes": round(mb, 3), "backend": "serial"}
+    base = machine() | {"n_articles": n, "megabytes": round(mb, 3), "backend": "serial"}
     rows: list[dict[str, Any]] = [
         base
         | {
@@ -253,7 +222,9 @@ def measure(n: int, backends: list[str], folder: Path, seed: int, compare: bool)
     digests: dict[str, str] = {}
     for k, backend in enumerate(backends):
         load_avg = round(os.getloadavg()[0], 2)
-        got = _in_child("extract", str(articles_path), backend, str(claims_path) if k == 0 else "")
+        got = run_child(
+            SCRIPT, "extract", str(articles_path), backend, str(claims_path) if k == 0 else ""
+        )
         digests[backend] = got["sha256"]
         rows.append(
             base
@@ -278,9 +249,9 @@ def measure(n: int, backends: list[str], folder: Path, seed: int, compare: bool)
     if len(set(digests.values())) > 1:
         raise SystemExit(f"backends disagree on the claims table at N={n}: {digests}")
 
-    got = _in_child("align", str(claims_path))
+    got = run_child(SCRIPT, "align", str(claims_path))
     rows.append(
-        _machine()
+        machine()
         | {
             "load_avg_1m": round(os.getloadavg()[0], 2),
             "n_articles": n,
@@ -303,10 +274,10 @@ def measure(n: int, backends: list[str], folder: Path, seed: int, compare: bool)
 
 def _quantulum_row(corpus: Path, n: int) -> dict[str, Any]:
     """The find_numbers / quantulum3 comparison as a scale.csv row."""
-    row = _machine() | {"n_articles": n, "step": "numbers_vs_quantulum3", "backend": "serial"}
+    row = machine() | {"n_articles": n, "step": "numbers_vs_quantulum3", "backend": "serial"}
     row["load_avg_1m"] = round(os.getloadavg()[0], 2)
     try:
-        got = _in_child("quantulum", str(corpus))
+        got = run_child(SCRIPT, "quantulum", str(corpus))
     except RuntimeError as error:
         got = {"skipped": f"quantulum3 comparison failed: {str(error)[-300:]}"}
     if "skipped" in got:
@@ -378,9 +349,9 @@ def chart(rows: list[dict[str, Any]]) -> None:
         axes.set(xscale="log", yscale="log", xlabel="articles (N)", ylabel=unit, title=title)
         axes.grid(True, which="both", alpha=0.3)
     times.legend(fontsize=8)
-    machine = _machine()
+    host = machine()
     figure.suptitle(
-        f"Loss Ledger at scale: {machine['cores']} cores, Python {machine['python']} "
+        f"Loss Ledger at scale: {host['cores']} cores, Python {host['python']} "
         "(dotted: linear growth)",
         fontsize=10,
     )

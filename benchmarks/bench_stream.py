@@ -33,17 +33,19 @@ import csv
 import io
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+SCRIPT = Path(__file__).resolve()
+sys.path.insert(0, str(HERE))
+from harness import cpu_seconds, machine, rss_mib, run_child  # noqa: E402
+
 RESULTS = HERE / "results"
 CSV_PATH = RESULTS / "stream.csv"
 PNG_PATH = RESULTS / "stream.png"
@@ -69,18 +71,6 @@ FIELDS = [
 ]
 
 
-def _rss_mib(who: int) -> float:
-    """Peak resident memory of this process or of its largest waited-for child, MiB."""
-    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
-
-
-def _cpu() -> float:
-    """CPU seconds of this process plus every child it has waited for."""
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
-
-
 def _ledger_counts(ledger_path: str) -> dict[str, Any]:
     """Articles and claims in the ledger, with a digest of their keys (to compare paths)."""
     import hashlib
@@ -104,8 +94,8 @@ def child_streaming(corpus: str, ledger_path: str, backend: str, batch_size: str
     from lossledger.cli import main
 
     warnings.simplefilter("ignore")  # a skipped article is not what this measures
-    before = _rss_mib(resource.RUSAGE_SELF)
-    wall, cpu = time.perf_counter(), _cpu()
+    before = rss_mib(resource.RUSAGE_SELF)
+    wall, cpu = time.perf_counter(), cpu_seconds()
     arguments = ["extract", corpus, "--ledger", ledger_path, "--batch-size", batch_size]
     with contextlib.redirect_stdout(io.StringIO()):
         code = main([*arguments, "--backend", backend])
@@ -113,10 +103,10 @@ def child_streaming(corpus: str, ledger_path: str, backend: str, batch_size: str
         raise SystemExit(f"lossledger extract exited {code}")
     return {
         "wall": time.perf_counter() - wall,
-        "cpu": _cpu() - cpu,
-        "rss": _rss_mib(resource.RUSAGE_SELF),
+        "cpu": cpu_seconds() - cpu,
+        "rss": rss_mib(resource.RUSAGE_SELF),
         "rss_before": before,
-        "workers_rss": _rss_mib(resource.RUSAGE_CHILDREN),
+        "workers_rss": rss_mib(resource.RUSAGE_CHILDREN),
     } | _ledger_counts(ledger_path)
 
 
@@ -130,17 +120,17 @@ def child_whole(corpus: str, ledger_path: str, backend: str) -> dict:
     from lossledger.provenance import extractor_version
 
     warnings.simplefilter("ignore")
-    before = _rss_mib(resource.RUSAGE_SELF)
-    wall, cpu = time.perf_counter(), _cpu()
+    before = rss_mib(resource.RUSAGE_SELF)
+    wall, cpu = time.perf_counter(), cpu_seconds()
     articles = load_articles(corpus)
     claims = extract_claims_with(articles, backend)
     record_run(ledger_path, "whole", {}, articles, claims, "ok", extractor_version(), None, None)
     return {
         "wall": time.perf_counter() - wall,
-        "cpu": _cpu() - cpu,
-        "rss": _rss_mib(resource.RUSAGE_SELF),
+        "cpu": cpu_seconds() - cpu,
+        "rss": rss_mib(resource.RUSAGE_SELF),
         "rss_before": before,
-        "workers_rss": _rss_mib(resource.RUSAGE_CHILDREN),
+        "workers_rss": rss_mib(resource.RUSAGE_CHILDREN),
         "megabytes": float(articles["text"].str.encode("utf-8").str.len().sum()) / 1e6,
     } | _ledger_counts(ledger_path)
 
@@ -148,25 +138,7 @@ def child_whole(corpus: str, ledger_path: str, backend: str) -> dict:
 CHILDREN = {"streaming": child_streaming, "whole": child_whole}
 
 
-def _in_child(task: str, *args: str) -> dict[str, Any]:
-    """Run one CHILDREN task in a fresh interpreter; return its dict (last stdout line)."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", task, *args]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{task} {args} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 # ---- parent side ---------------------------------------------------------------------
-
-
-def _machine() -> dict[str, Any]:
-    return {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()} {platform.system()}",
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-    }
 
 
 def measure(n: int, backend: str, batch_size: int, folder: Path, seed: int) -> list[dict]:
@@ -186,14 +158,14 @@ def measure(n: int, backend: str, batch_size: int, folder: Path, seed: int) -> l
         ledger_path = folder / f"ledger_{n}_{path}.duckdb"
         load_avg = round(os.getloadavg()[0], 2)
         if path == "whole":
-            got = _in_child(path, str(corpus), str(ledger_path), backend)
+            got = run_child(SCRIPT, path, str(corpus), str(ledger_path), backend)
             megabytes = got["megabytes"]
         else:
-            got = _in_child(path, str(corpus), str(ledger_path), backend, str(batch_size))
+            got = run_child(SCRIPT, path, str(corpus), str(ledger_path), backend, str(batch_size))
         digests[path] = got["digest"]
         ledger_path.unlink()
         rows.append(
-            _machine()
+            machine()
             | {
                 "load_avg_1m": load_avg,
                 "n_articles": n,
@@ -289,9 +261,9 @@ def chart(rows: list[dict[str, Any]]) -> None:
     for axes in (memory, times):
         axes.grid(True, which="both", alpha=0.3)
     memory.legend(fontsize=8, loc="upper left")
-    machine = _machine()
+    host = machine()
     figure.suptitle(
-        f"Corpus to ledger: {machine['cores']} cores, Python {machine['python']}, "
+        f"Corpus to ledger: {host['cores']} cores, Python {host['python']}, "
         f"backend {rows[-1]['backend']}",
         fontsize=10,
     )
