@@ -510,3 +510,11 @@ def test_a_missing_or_empty_reference_file_is_a_clear_error(tmp_path: Path) -> N
     empty.write_text("", encoding="utf-8")
     with pytest.raises(ReferenceError, match=r"empty\.csv"):
         read_reference(empty)
+
+
+@pytest.mark.parametrize(
+    ("ratio", "printed"),
+    [(18.46, "18.5"), (120.4, "120"), (1234.0, "1,234"), (0.042, "0.042"), (0.5, "0.5")],
+)
+def test_format_ratio_never_prints_a_small_ratio_as_zero(ratio: float, printed: str) -> None:
+    assert est.format_ratio(ratio) == printed

@@ -186,8 +186,13 @@ def format_count(number: float) -> str:
 
 
 def format_ratio(ratio: float) -> str:
-    """A ratio with one decimal below 100 (``18.5``), whole above (``120``)."""
-    return f"{ratio:,.0f}" if ratio >= 100 else f"{ratio:.1f}"
+    """A ratio with one decimal below 100 (``18.5``), whole above (``120``), and two
+    significant digits below 0.1 (``0.042``), so a small ratio never prints as 0.0."""
+    if ratio >= 100:
+        return f"{ratio:,.0f}"
+    if 0 < ratio < 0.1:
+        return f"{ratio:.2g}"
+    return f"{ratio:.1f}"
 
 
 def _num(value: Any) -> float:
