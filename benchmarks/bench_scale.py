@@ -33,7 +33,6 @@ log-log, with a dotted line of linear growth from the smallest N).
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import itertools
 import json
@@ -50,7 +49,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 SCRIPT = Path(__file__).resolve()
 sys.path.insert(0, str(HERE))
-from harness import cpu_seconds, machine, rss_mib, run_child  # noqa: E402
+from harness import append_csv, cpu_seconds, machine, rss_mib, run_child  # noqa: E402
 
 RESULTS = HERE / "results"
 CSV_PATH = RESULTS / "scale.csv"
@@ -310,18 +309,6 @@ def _show(rows: list[dict[str, Any]]) -> None:
         )
 
 
-def append_csv(rows: list[dict[str, Any]]) -> None:
-    """Append rows to scale.csv (header on a new file); floats to 4 significant digits."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    new_file = not CSV_PATH.exists()
-    with CSV_PATH.open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FIELDS, extrasaction="ignore")
-        if new_file:
-            writer.writeheader()
-        for row in rows:
-            writer.writerow({k: f"{v:.4g}" if isinstance(v, float) else v for k, v in row.items()})
-
-
 def chart(rows: list[dict[str, Any]]) -> None:
     """Time and peak memory against N, log-log, one line per step and backend."""
     import matplotlib
@@ -396,7 +383,8 @@ def main(argv: list[str] | None = None) -> int:
         for k, n in enumerate(sorted(args.articles)):
             compare = k == 0 and not args.no_quantulum  # once: the rate does not depend on N
             new = measure(n, args.backends, Path(folder), args.seed, compare)
-            append_csv(new)  # at once, so a run stopped at a large N keeps the smaller ones
+            # At once, so a run stopped at a large N keeps the smaller ones.
+            append_csv(CSV_PATH, FIELDS, new)
             rows += new
     chart(rows)
     growth(rows)

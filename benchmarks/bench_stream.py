@@ -44,7 +44,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 SCRIPT = Path(__file__).resolve()
 sys.path.insert(0, str(HERE))
-from harness import cpu_seconds, machine, rss_mib, run_child  # noqa: E402
+from harness import append_csv, cpu_seconds, machine, rss_mib, run_child  # noqa: E402
 
 RESULTS = HERE / "results"
 CSV_PATH = RESULTS / "stream.csv"
@@ -200,18 +200,6 @@ def _show(r: dict[str, Any]) -> None:
     )
 
 
-def append_csv(rows: list[dict[str, Any]]) -> None:
-    """Append rows to stream.csv (header on a new file); floats to 4 significant digits."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    new_file = not CSV_PATH.exists()
-    with CSV_PATH.open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FIELDS, extrasaction="ignore")
-        if new_file:
-            writer.writeheader()
-        for row in rows:
-            writer.writerow({k: f"{v:.4g}" if isinstance(v, float) else v for k, v in row.items()})
-
-
 def last_run() -> list[dict[str, Any]]:
     """The rows of stream.csv's last sweep over N (from its last row back to a smaller N)."""
     with CSV_PATH.open(encoding="utf-8") as handle:
@@ -295,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="lossledger-stream-") as folder:
         for n in sorted(args.articles):
             new = measure(n, args.backend, args.batch_size, Path(folder), args.seed)
-            append_csv(new)  # at once, so a run stopped at a large N keeps the smaller ones
+            # At once, so a run stopped at a large N keeps the smaller ones.
+            append_csv(CSV_PATH, FIELDS, new)
             rows += new
     chart(rows)
     print(f"appended to {CSV_PATH}; chart {PNG_PATH}")

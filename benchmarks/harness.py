@@ -8,6 +8,7 @@ child prints its result as one JSON object on its last line of output.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import platform
@@ -49,3 +50,16 @@ def machine() -> dict[str, Any]:
         "cores": os.cpu_count(),
         "python": platform.python_version(),
     }
+
+
+def append_csv(path: Path, fields: list[str], rows: list[dict[str, Any]]) -> None:
+    """Append ``rows`` to the results CSV at ``path`` (header on a new file; columns
+    ``fields``, others ignored); floats to 4 significant digits."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new_file = not path.exists()
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+        if new_file:
+            writer.writeheader()
+        for row in rows:
+            writer.writerow({k: f"{v:.4g}" if isinstance(v, float) else v for k, v in row.items()})
