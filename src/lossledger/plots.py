@@ -462,6 +462,24 @@ def _chart_rows(table: pd.DataFrame, max_rows: int, max_parties: int) -> pd.Data
     return shown
 
 
+def _shape_keys(
+    has_range: bool, range_label: str, open_ends: list[tuple[bool, str, int, str]]
+) -> list[Any]:
+    """Legend keys for the shapes a chart drew, and only those: a range's patch, then
+    each open-ended marker given as (drawn, marker, size, label)."""
+    keys: list[Any] = []
+    if has_range:
+        keys.append(
+            Patch(facecolor=mpl.colors.to_rgba(GREY, 0.28), edgecolor=GREY, label=range_label)
+        )
+    keys += [
+        Line2D([], [], color=MUTED, marker=marker, markersize=size, label=label)
+        for drawn, marker, size, label in open_ends
+        if drawn
+    ]
+    return keys
+
+
 def _left_out_note(data: pd.DataFrame) -> str:
     """A sentence for a chart's note when its data left figures out (:func:`_chart_rows`)."""
     left_out = int(data.attrs.get("left_out", 0))
@@ -713,18 +731,14 @@ def official_vs_independent(estimates: pd.DataFrame) -> Figure:
             ax.tick_params(axis="x", labelbottom=True)
         axes[-1].set_xlabel("People (log scale)")
         handles: list[Any] = [_series_handle(s) for s in SERIES_STYLE if s in set(data["series"])]
-        # Shape keys only for the shapes drawn.
-        if data["x_low"].notna().any():
-            handles.append(Patch(facecolor=mpl.colors.to_rgba(GREY, 0.28), edgecolor=GREY))
-            handles[-1].set_label("Range (bar)")
-        if (data["direction"] == "right").any():
-            handles.append(
-                Line2D([], [], color=MUTED, marker=">", markersize=6, label="At least / more than")
-            )
-        if (data["direction"] == "left").any():
-            handles.append(
-                Line2D([], [], color=MUTED, marker="<", markersize=6, label="Up to / fewer than")
-            )
+        handles += _shape_keys(
+            data["x_low"].notna().any(),
+            "Range (bar)",
+            [
+                ((data["direction"] == "right").any(), ">", 6, "At least / more than"),
+                ((data["direction"] == "left").any(), "<", 6, "Up to / fewer than"),
+            ],
+        )
         fig.legend(
             handles=handles,
             loc="lower left",
@@ -1062,17 +1076,14 @@ def estimates_timeline(estimates: pd.DataFrame, metric: str = "killed") -> Figur
                 drawstyle="steps-post",
                 label="Official, own losses (held until updated)",
             )
-        if data["y_low"].notna().any():
-            handles.append(Patch(facecolor=mpl.colors.to_rgba(GREY, 0.28), edgecolor=GREY))
-            handles[-1].set_label("Range (band)")
-        if (data["direction"] == "up").any():
-            handles.append(
-                Line2D([], [], color=MUTED, marker="^", markersize=5, label="Floor (at least)")
-            )
-        if (data["direction"] == "down").any():
-            handles.append(
-                Line2D([], [], color=MUTED, marker="v", markersize=5, label="Ceiling (up to)")
-            )
+        handles += _shape_keys(
+            data["y_low"].notna().any(),
+            "Range (band)",
+            [
+                ((data["direction"] == "up").any(), "^", 5, "Floor (at least)"),
+                ((data["direction"] == "down").any(), "v", 5, "Ceiling (up to)"),
+            ],
+        )
         fig.legend(
             handles=handles,
             loc="lower left",
