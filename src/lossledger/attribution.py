@@ -222,7 +222,7 @@ def _lexicon() -> _Lexicon:
         entities[str(name)] = entry
         for variant in [name, *(entry.get("variants") or [])]:
             variant_to_entity.setdefault(_norm_quote(str(variant)), str(name))
-    entity_alt = trie_alternation(list(variant_to_entity))
+    entity_alt = trie_alternation(list(variant_to_entity), not_after=r"[\w-]")
     role_type: dict[str, str] = {}
     role_star: list[tuple[str, str]] = []
     for rtype in ("official", "independent", "media"):
@@ -238,7 +238,7 @@ def _lexicon() -> _Lexicon:
     for party, entry in (parties_y.get("parties") or {}).items():
         for word in [*(entry or {}).get("names", []), *(entry or {}).get("places", [])]:
             party_of.setdefault(_norm_quote(str(word)), str(party))
-    party_alt = trie_alternation(list(party_of))
+    party_alt = trie_alternation(list(party_of), not_after=r"[\w-]")
     titles = [str(t) for t in sources_y.get("titles") or []]
     channels = [str(c) for c in verbs_y.get("channels") or []]
     return _Lexicon(
@@ -262,7 +262,7 @@ def _lexicon() -> _Lexicon:
             + r")\b"
         ),
         origin_re=phrase_pattern(list(verbs_y.get("origin_phrases") or [])),
-        entity_re=re.compile(r"(?<![\w-])(?:" + entity_alt + r")(?![\w-])")
+        entity_re=re.compile(r"(?:" + entity_alt + r")(?![\w-])")
         if entity_alt
         else re.compile(r"(?!x)x"),
         entities=entities,
@@ -285,7 +285,7 @@ def _lexicon() -> _Lexicon:
         ),
         # "Houthi-run ministry", "Russian-installed officials": the party runs it.
         party_re=re.compile(
-            r"(?<![\w-])(?:" + party_alt + r")(?![\w])"
+            r"(?:" + party_alt + r")(?![\w])"
             r"(?!-(?!(?:run|controlled|installed|appointed|led|held)\b)\w)"
         )
         if party_alt
@@ -339,6 +339,34 @@ def _scan_parties(text: str, start: int, end: int) -> list[tuple[int, int, str]]
     return out
 
 
+def _entity_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the known source names in ``text[start:end]``.
+
+    Like :func:`party_mentions`, the article is scanned once and windows are answered
+    from that scan; a name that crosses the window's edge is looked for again inside it.
+    """
+    entity_re = _lexicon().entity_re
+    if end - start < 40:
+        return [m.span() for m in entity_re.finditer(text, start, end)]
+    whole = _article_entities(text)
+    lo = bisect.bisect_left(whole, (start, -1))
+    if lo > 0 and whole[lo - 1][1] > start:  # a name crosses the window's start
+        return [m.span() for m in entity_re.finditer(text, start, end)]
+    out = []
+    for span in whole[lo:]:
+        if span[1] > end:
+            if span[0] < end:
+                return [m.span() for m in entity_re.finditer(text, start, end)]
+            break
+        out.append(span)
+    return out
+
+
+@lru_cache(maxsize=8)
+def _article_entities(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _lexicon().entity_re.finditer(text)]
+
+
 def party_mentions_outside_names(
     text: str, start: int = 0, end: int | None = None
 ) -> list[tuple[int, int, str]]:
@@ -348,10 +376,7 @@ def party_mentions_outside_names(
     found = party_mentions(text, start, end)
     if not found:
         return found
-    names = [
-        m.span()
-        for m in _lexicon().entity_re.finditer(text, start, len(text) if end is None else end)
-    ]
+    names = _entity_spans(text, start, len(text) if end is None else end)
     if not names:
         return found
     return [

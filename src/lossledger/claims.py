@@ -440,10 +440,6 @@ def article_claims(record: dict[str, Any]) -> list[dict[str, Any]]:
 
     rows: list[dict[str, Any]] = []
     history: list[tuple[int, str, str]] = []  # (sentence index, metric, party) of figures so far
-    # Whose story it is when nothing nearer says whose people a figure counts: the
-    # party that dominates its mentions (a headline "Heat deaths pass 1,380" is Spain's).
-    # Not for a boat at sea: its passengers come from many countries.
-    story_party = _story_party(text) if needed and not lex.at_sea_re.search(text) else ""
     for k, sentence in enumerate(sentences):
         found = candidates.get(k)
         if found:
@@ -459,7 +455,6 @@ def article_claims(record: dict[str, Any]) -> list[dict[str, Any]]:
                     history,
                     heads,
                     sentences[max(0, k - 3)].start,
-                    story_party,
                 )
             )
     rows.extend(_quote_rows(text, sentences, starts, quotes, attribution, published))
@@ -769,7 +764,6 @@ def _sentence_figures(
     history: list[tuple[int, str, str]],
     heads: dict[int, list[str]],
     context_start: int,
-    story_party: str = "",
 ) -> list[dict[str, Any]]:
     """Figure rows of one sentence: ``candidates`` are its numbers that may be claims
     (:func:`_may_be_claim`), ``every_number`` all of them (no time expression overlaps)."""
@@ -836,7 +830,7 @@ def _sentence_figures(
             recent,
             last_party,
             # The story's party only for a sentence that names no party at all.
-            _dominant_party(history) or ("" if sentence_parties else story_party),
+            _dominant_party(history) or ("" if sentence_parties else _story_party(text)),
             sentence_parties,
             clause,
             lex,
@@ -865,7 +859,11 @@ def _sentence_figures(
             # "local officials", "the district governor", "the State Emergency Service":
             # officials answer for the people whose losses they count, so without a side
             # of their own they speak for that party (or for the story's subject).
-            side = party if party and party != "both" else _dominant_party(history) or story_party
+            side = (
+                party
+                if party and party != "both"
+                else _dominant_party(history) or _story_party(text)
+            )
         rows.append(
             {
                 "kind": "figure",
@@ -964,11 +962,18 @@ def _recent_party(history: list[tuple[int, str, str]], index: int, metric: str) 
     return ""
 
 
+@lru_cache(maxsize=4)
 def _story_party(text: str) -> str:
     """The party ``text`` is about: the one named in at least two thirds of its party
     mentions (a heatwave in Spain, a stampede in India); '' when no party dominates, as
     in a story about two sides at war, where guessing would be worse than saying nothing.
+
+    Used when nothing nearer says whose people a figure counts (a headline "Heat deaths
+    pass 1,380" is Spain's). Not for a boat at sea: its passengers come from many
+    countries. Read only when a figure needs it, once per article (cached).
     """
+    if _lexicon().at_sea_re.search(text):
+        return ""
     counts: dict[str, int] = {}
     for _start, _end, party in party_mentions_outside_names(text):
         counts[party] = counts.get(party, 0) + 1
