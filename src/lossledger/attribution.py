@@ -56,6 +56,8 @@ from lossledger.sentences import (
     QuoteSpan,
     Sentence,
     load_lexicon,
+    lowercase_phrase_pattern,
+    lowered_same_length,
     phrase_pattern,
     trie_alternation,
 )
@@ -176,8 +178,10 @@ class _Lexicon:
     verbs: frozenset[str]
     subject_verbs: frozenset[str]
     verb_re: re.Pattern
+    verb_lower_re: re.Pattern  # the same, for lower-cased text (faster)
     inverted_re: re.Pattern
     according_re: re.Pattern
+    according_lower_re: re.Pattern
     negators: frozenset[str]
     auxiliaries: frozenset[str]
     channel_re: re.Pattern
@@ -245,6 +249,7 @@ def _lexicon() -> _Lexicon:
         verbs=verbs,
         subject_verbs=subject,
         verb_re=phrase_pattern(sorted(verbs | subject)),
+        verb_lower_re=lowercase_phrase_pattern(sorted(verbs | subject)),
         inverted_re=re.compile(
             r"(?:,|[”\"])\s*(?P<verb>"
             + "|".join(re.escape(v) for v in sorted(inverted, key=len, reverse=True))
@@ -252,6 +257,7 @@ def _lexicon() -> _Lexicon:
             r"police\b|rescuers\b|doctors\b|witnesses\b|residents\b|state\b|researchers\b)",
         ),
         according_re=phrase_pattern(list(verbs_y.get("according") or [])),
+        according_lower_re=lowercase_phrase_pattern(list(verbs_y.get("according") or [])),
         negators=frozenset(str(n).lower() for n in verbs_y.get("negators") or []),
         auxiliaries=frozenset(str(a).lower() for a in verbs_y.get("auxiliaries") or []),
         channel_re=re.compile(
@@ -733,8 +739,8 @@ _DEFINITE_REACH = 12
 _DEFINITE_SHORT = re.compile(r"(?i)the(?:\s+[a-z-]+){1,2}")
 _POSSESSIVE_START = re.compile(r"(?i)(?:its|their)\s")
 _DEFINITE_START = re.compile(r"(?i)the\s")
-# The look-ahead lets the engine skip positions that cannot start either word.
-_HE_SHE = re.compile(r"(?=[HhSs])\b(?:[Hh]e|[Ss]he)\b")
+# A first letter the engine can skip to; the word boundary before it is checked after it.
+_HE_SHE = re.compile(r"[HhSs](?<!\w.)(?:(?<=[Hh])e|(?<=[Ss])he)\b")
 _WEEKDAYS = frozenset(
     {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 )
@@ -799,7 +805,16 @@ def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) ->
     frames: list[Frame] = []
     taken: list[tuple[int, int]] = []
 
-    for m in lex.according_re.finditer(text, s_start, s_end):
+    # Verbs and "according to" are looked for in the lower-cased article when its
+    # offsets are the article's own: a case-sensitive scan is about twice as fast.
+    lowered = lowered_same_length(text)
+    if lowered is None:
+        according = lex.according_re.finditer(text, s_start, s_end)
+        verb_matches = list(lex.verb_re.finditer(text, s_start, s_end))
+    else:
+        according = lex.according_lower_re.finditer(lowered, s_start, s_end)
+        verb_matches = list(lex.verb_lower_re.finditer(lowered, s_start, s_end))
+    for m in according:
         if _inside(m.start(), quotes):
             continue
         np_start = m.end()
@@ -827,7 +842,6 @@ def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) ->
         frames.append(frame)
         taken.append((m.start(), np_end))
 
-    verb_matches = list(lex.verb_re.finditer(text, s_start, s_end))
     sentence_tokens: list[tuple[int, int, str]] | None = None
     for k, m in enumerate(verb_matches):
         if _inside(m.start(), quotes) or _inside(m.start(), taken):
@@ -1194,9 +1208,10 @@ def _inherit_side(speaker: Speaker, raw: str, sent_i: int, att: ArticleAttributi
     head = raw.strip().split()[-1] if raw.strip() else ""
     if head:
         lo = att.sentences[max(0, sent_i - _DEFINITE_REACH)].start
-        window = att.text[lo : att.sentences[sent_i].end]
-        for _start, end, party in reversed(party_mentions(window)):
-            after = window[end : end + 60]
+        hi = att.sentences[sent_i].end
+        # Read from the article's own party scan (a window cut out would be scanned anew).
+        for _start, end, party in reversed(party_mentions(att.text, lo, hi)):
+            after = att.text[end : min(hi, end + 60)]
             if re.match(r"(?:['’]s)?(?:\s+[\w-]+){0,4}?\s+" + re.escape(head) + r"\b", after, re.I):
                 return replace(speaker, side=party)
     if speaker.type != "media":
