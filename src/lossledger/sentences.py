@@ -301,12 +301,21 @@ def lowercase_phrase_pattern(phrases: list[str] | tuple[str, ...]) -> re.Pattern
     return phrase_pattern([str(p).lower() for p in phrases], flags=0)
 
 
+# Letters that a case-insensitive pattern equates with another letter although
+# lower-casing keeps them apart ("ı" and "i", "ſ" and "s", Greek and Cyrillic variants).
+_CASE_FOLD_EXTRAS = re.compile("[ıſµͅΐΰβεθικμπρςσφϐϑϕϖϰϱϵвдостъѣᲀ-ᲈṡẛιΐΰꙋﬅﬆ]")
+
+
 @lru_cache(maxsize=4)
 def lowered_same_length(text: str) -> str | None:
-    """``text.lower()`` when every offset stays where it was, else None (a few letters,
-    such as "İ", lower-case to two characters). Kept for the article being read."""
+    """``text.lower()`` when a case-sensitive scan of it finds what a case-insensitive
+    scan of ``text`` finds, at the same offsets; else None: when a letter lower-cases
+    to two characters ("İ"), or is one the case-insensitive engine equates with
+    another ("ı" with "i"). Kept for the article being read."""
     lowered = text.lower()
-    return lowered if len(lowered) == len(text) else None
+    if len(lowered) != len(text) or _CASE_FOLD_EXTRAS.search(text):
+        return None
+    return lowered
 
 
 def phrase_pattern(phrases: list[str] | tuple[str, ...], flags: int = re.IGNORECASE) -> re.Pattern:
