@@ -2,7 +2,7 @@
 
 Extraction speed leans on two rewrites of a pattern: the boundary check placed after a
 phrase's first letter (``trie_alternation(not_after=...)``), and a case-sensitive scan
-of lower-cased text (``lowercase_phrase_pattern``). Both must find the same spans.
+of lower-cased text (``phrase_scanner``). Both must find the same spans.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from lossledger.attribution import attribute_article, find_frames
 from lossledger.sentences import (
-    lowercase_phrase_pattern,
     lowered_same_length,
     phrase_pattern,
+    phrase_scanner,
     quote_spans,
     split_sentences,
     trie_alternation,
@@ -58,17 +58,6 @@ def test_guarded_and_plain_patterns_find_the_same_spans(text: str, start: int):
     assert spans(guarded(NAMES), text, start) == spans(plain(NAMES), text, start)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(ALPHABET, max_size=40).map("".join), st.integers(0, 5))
-def test_lowercase_twin_finds_what_the_case_insensitive_pattern_finds(text: str, start: int):
-    start = min(start, len(text))
-    lowered = lowered_same_length(text)
-    assert lowered is not None  # the alphabet keeps lengths
-    assert spans(lowercase_phrase_pattern(PHRASES), lowered, start) == spans(
-        phrase_pattern(PHRASES), text, start
-    )
-
-
 def test_lowered_same_length_refuses_letters_that_lowering_would_misread():
     assert lowered_same_length("Said KYIV") == "said kyiv"
     assert lowered_same_length("İstanbul officials said") is None  # "İ" lowers to two
@@ -96,3 +85,24 @@ def test_frames_are_found_when_lower_casing_would_move_offsets():
     assert frames_of(dotted) == frames_of(plain_text)
     assert frames_of(dotted)[0] == (0, len("Officials in İzmir"), 19, "verb")
     assert attribute_article(dotted, split_sentences(dotted), []).frames[1][0].how == "according"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ALPHABET, min_size=30, max_size=120).map("".join), st.integers(0, 8))
+def test_scanner_finds_what_the_case_insensitive_pattern_finds(words: str, start: int):
+    text = words * 4  # long enough to be read as an article, from its lower-cased copy
+    scanner = phrase_scanner(PHRASES)
+    plain = phrase_pattern(PHRASES)
+    for end in (len(text), len(text) - 3, start + 60):
+        expected = [
+            (m.start(), m.end(), m.group().lower()) for m in plain.finditer(text, start, end)
+        ]
+        assert scanner.hits(text, start, end) == expected
+        assert scanner.found(text, start, end) == bool(expected)
+
+
+def test_scanner_reads_a_text_lowering_would_misread_as_it_is():
+    scanner = phrase_scanner(["said"])
+    text = "Officials saıd that " * 20  # dotless i: equal to "i" when case is ignored
+    assert scanner.found(text, 0, len(text))
+    assert scanner.hits(text, 0, 30) == [(10, 14, "saıd")]

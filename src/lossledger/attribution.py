@@ -53,12 +53,12 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from lossledger.sentences import (
+    PhraseScanner,
     QuoteSpan,
     Sentence,
     load_lexicon,
-    lowercase_phrase_pattern,
-    lowered_same_length,
     phrase_pattern,
+    phrase_scanner,
     trie_alternation,
 )
 
@@ -177,11 +177,9 @@ class Attribution:
 class _Lexicon:
     verbs: frozenset[str]
     subject_verbs: frozenset[str]
-    verb_re: re.Pattern
-    verb_lower_re: re.Pattern  # the same, for lower-cased text (faster)
+    verb_cues: PhraseScanner
     inverted_re: re.Pattern
-    according_re: re.Pattern
-    according_lower_re: re.Pattern
+    according_cues: PhraseScanner
     negators: frozenset[str]
     auxiliaries: frozenset[str]
     channel_re: re.Pattern
@@ -248,16 +246,14 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         verbs=verbs,
         subject_verbs=subject,
-        verb_re=phrase_pattern(sorted(verbs | subject)),
-        verb_lower_re=lowercase_phrase_pattern(sorted(verbs | subject)),
+        verb_cues=phrase_scanner(sorted(verbs | subject)),
         inverted_re=re.compile(
             r"(?:,|[”\"])\s*(?P<verb>"
             + "|".join(re.escape(v) for v in sorted(inverted, key=len, reverse=True))
             + r")\s+(?=[A-Z\"“]|the\b|a\b|an\b|local\b|officials\b|authorities\b|"
             r"police\b|rescuers\b|doctors\b|witnesses\b|residents\b|state\b|researchers\b)",
         ),
-        according_re=phrase_pattern(list(verbs_y.get("according") or [])),
-        according_lower_re=lowercase_phrase_pattern(list(verbs_y.get("according") or [])),
+        according_cues=phrase_scanner(list(verbs_y.get("according") or [])),
         negators=frozenset(str(n).lower() for n in verbs_y.get("negators") or []),
         auxiliaries=frozenset(str(a).lower() for a in verbs_y.get("auxiliaries") or []),
         channel_re=re.compile(
@@ -805,19 +801,10 @@ def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) ->
     frames: list[Frame] = []
     taken: list[tuple[int, int]] = []
 
-    # Verbs and "according to" are looked for in the lower-cased article when its
-    # offsets are the article's own: a case-sensitive scan is about twice as fast.
-    lowered = lowered_same_length(text)
-    if lowered is None:
-        according = lex.according_re.finditer(text, s_start, s_end)
-        verb_matches = list(lex.verb_re.finditer(text, s_start, s_end))
-    else:
-        according = lex.according_lower_re.finditer(lowered, s_start, s_end)
-        verb_matches = list(lex.verb_lower_re.finditer(lowered, s_start, s_end))
-    for m in according:
-        if _inside(m.start(), quotes):
+    for cue_start, cue_end, _cue in lex.according_cues.hits(text, s_start, s_end):
+        if _inside(cue_start, quotes):
             continue
-        np_start = m.end()
+        np_start = cue_end
         while np_start < s_end and text[np_start].isspace():
             np_start += 1
         stop_m = _ACCORDING_STOP.search(text, np_start, s_end)
@@ -825,12 +812,10 @@ def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) ->
         if np_end - np_start < 2:
             continue
         scope = (
-            "after"
-            if m.start() - s_start < 3 or text[s_start : m.start()].strip() == ""
-            else "both"
+            "after" if cue_start - s_start < 3 or text[s_start:cue_start].strip() == "" else "both"
         )
         frame = Frame(
-            np_start, np_end, m.start(), m.end(), scope, "according", text[np_start:np_end]
+            np_start, np_end, cue_start, cue_end, scope, "according", text[np_start:np_end]
         )
         named = _NAMED_AFTER.match(text[np_end:s_end])
         if named and _role_type(frame.raw):
@@ -838,22 +823,22 @@ def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) ->
             frame.appositive = frame.raw
             frame.np_start, frame.np_end = np_end + named.start(1), np_end + named.end(1)
             frame.raw = named.group(1).strip()
-        frame.origin_spec = (m.start(), np_end, "")
+        frame.origin_spec = (cue_start, np_end, "")
         frames.append(frame)
-        taken.append((m.start(), np_end))
+        taken.append((cue_start, np_end))
 
+    verbs = lex.verb_cues.hits(text, s_start, s_end)
     sentence_tokens: list[tuple[int, int, str]] | None = None
-    for k, m in enumerate(verb_matches):
-        if _inside(m.start(), quotes) or _inside(m.start(), taken):
+    for k, (verb_start, verb_end, verb) in enumerate(verbs):
+        if _inside(verb_start, quotes) or _inside(verb_start, taken):
             continue
-        word = " ".join(m.group().lower().split())
-        nxt = verb_matches[k + 1] if k + 1 < len(verb_matches) else None
-        if nxt and text[m.end() : nxt.start()].strip() == "":
+        word = " ".join(verb.split())
+        if k + 1 < len(verbs) and text[verb_end : verbs[k + 1][0]].strip() == "":
             continue  # "estimates place", "reports suggest": the first word is a noun
         if sentence_tokens is None:
             # _np_backward only reads the tokens before a verb: none after the last one.
-            sentence_tokens = _tokens_before(text, s_start, s_end, verb_matches[-1].start())
-        found = _np_backward(text, s_start, m.start(), sentence_tokens)
+            sentence_tokens = _tokens_before(text, s_start, s_end, verbs[-1][0])
+        found = _np_backward(text, s_start, verb_start, sentence_tokens)
         if found is None:
             continue
         np_start, np_end, negated, parenthetical, passive = found
@@ -868,9 +853,9 @@ def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) ->
             if not (_role_type(raw) or lex.entity_re.search(raw)) or _aux_inside(raw):
                 continue
             how = "subject"
-        frame = Frame(np_start, np_end, m.start(), m.end(), "after", how, raw, negated)
-        frame.scope = _scope_of(text, np_start, m.end(), s_start, s_end, quotes)
-        frame.origin_spec = (np_start, min(s_end, m.end() + 80), parenthetical)
+        frame = Frame(np_start, np_end, verb_start, verb_end, "after", how, raw, negated)
+        frame.scope = _scope_of(text, np_start, verb_end, s_start, s_end, quotes)
+        frame.origin_spec = (np_start, min(s_end, verb_end + 80), parenthetical)
         if parenthetical and not _ORIGIN_PARENTHETICAL.match(parenthetical):
             frame.appositive = parenthetical
         frames.append(frame)

@@ -64,11 +64,13 @@ from lossledger.attribution import (
 )
 from lossledger.schema import CLAIM_COLUMNS
 from lossledger.sentences import (
+    PhraseScanner,
     QuoteSpan,
     Sentence,
     load_lexicon,
     paragraph_spans,
     phrase_pattern,
+    phrase_scanner,
     quote_spans,
     split_sentences,
     trie_alternation,
@@ -192,33 +194,33 @@ _OWN_SOLDIERS = frozenset({"soldiers", "troops", "servicemen", "servicemembers",
 
 @dataclass(frozen=True)
 class _Lexicon:
-    metric_re: re.Pattern
+    metric_cues: PhraseScanner
     metric_of: dict[str, str]
     metric_star: list[tuple[str, str]]
-    genre_re: re.Pattern
+    genre_cues: PhraseScanner
     genre_of: dict[str, str]
     genre_star: list[tuple[str, str]]
     genre_priority: tuple[str, ...]  # genres other than "count", in genres.yaml's order
-    combo_re: re.Pattern
+    combo_cues: PhraseScanner
     bodies_re: re.Pattern
     prisoners_re: re.Pattern
-    return_re: re.Pattern
-    exchange_re: re.Pattern
+    return_cues: PhraseScanner
+    exchange_cues: PhraseScanner
     people: frozenset[str]
     people_modifiers: frozenset[str]
     not_people: frozenset[str]
     population_re: re.Pattern
-    combined_re: re.Pattern
+    combined_cues: PhraseScanner
     opponents: dict[str, list[str]]
-    exchange_context_re: re.Pattern
-    at_sea_re: re.Pattern
+    exchange_context_cues: PhraseScanner
+    at_sea_cues: PhraseScanner
     floor_re: re.Pattern
     outsider_re: re.Pattern
     party_names: frozenset[str]
     places: frozenset[str]  # capitals, cities and regions of parties.yaml
     region_possessive_re: re.Pattern  # "region's", "province's" (place_nouns)
     non_loss_heads: frozenset[str]
-    non_loss_re: re.Pattern
+    non_loss_cues: PhraseScanner
     beneficiary_re: re.Pattern
 
 
@@ -232,10 +234,10 @@ def _lexicon() -> _Lexicon:
     metric_of, metric_star = _cue_table(metric_words)
     genre_of, genre_star = _cue_table(genre_words)
     return _Lexicon(
-        metric_re=phrase_pattern([w for words in metric_words.values() for w in words]),
+        metric_cues=phrase_scanner([w for words in metric_words.values() for w in words]),
         metric_of=metric_of,
         metric_star=metric_star,
-        genre_re=phrase_pattern([w for words in genre_words.values() for w in words]),
+        genre_cues=phrase_scanner([w for words in genre_words.values() for w in words]),
         genre_of=genre_of,
         genre_star=genre_star,
         genre_priority=tuple(
@@ -243,22 +245,22 @@ def _lexicon() -> _Lexicon:
             for name in dict.fromkeys(genre_of.values())
             if name in ("named_list", "projection", "plan", "estimate", "unknown")
         ),
-        combo_re=phrase_pattern(list(metrics.get("casualty_combos") or [])),
+        combo_cues=phrase_scanner(list(metrics.get("casualty_combos") or [])),
         bodies_re=phrase_pattern(list(metrics.get("bodies") or [])),
         prisoners_re=phrase_pattern(list(metrics.get("prisoners") or [])),
-        return_re=phrase_pattern(list(metrics.get("return_verbs") or [])),
-        exchange_re=phrase_pattern(list(metrics.get("exchange_verbs") or [])),
+        return_cues=phrase_scanner(list(metrics.get("return_verbs") or [])),
+        exchange_cues=phrase_scanner(list(metrics.get("exchange_verbs") or [])),
         people=frozenset(str(w).lower() for w in metrics.get("people_nouns") or []),
         people_modifiers=frozenset(str(w).lower() for w in metrics.get("people_modifiers") or []),
         not_people=frozenset(str(w).lower() for w in metrics.get("not_people") or []),
         population_re=phrase_pattern(list(metrics.get("population") or [])),
-        combined_re=phrase_pattern(list(parties.get("combined") or [])),
+        combined_cues=phrase_scanner(list(parties.get("combined") or [])),
         opponents={
             str(name): [str(o) for o in (entry or {}).get("opponents") or []]
             for name, entry in (parties.get("parties") or {}).items()
         },
-        exchange_context_re=phrase_pattern(list(metrics.get("exchange_context") or [])),
-        at_sea_re=phrase_pattern(list(parties.get("at_sea") or [])),
+        exchange_context_cues=phrase_scanner(list(metrics.get("exchange_context") or [])),
+        at_sea_cues=phrase_scanner(list(parties.get("at_sea") or [])),
         floor_re=re.compile(
             r"(?<![\w-])(?:"
             + trie_alternation(list(metrics.get("floor_verbs") or []), lower=True)
@@ -283,7 +285,7 @@ def _lexicon() -> _Lexicon:
             re.IGNORECASE,
         ),
         non_loss_heads=frozenset(str(w).lower() for w in metrics.get("non_loss_heads") or []),
-        non_loss_re=phrase_pattern(list(metrics.get("non_loss_cues") or [])),
+        non_loss_cues=phrase_scanner(list(metrics.get("non_loss_cues") or [])),
         # Anchored at the end: the cue must sit right before the number.
         beneficiary_re=re.compile(
             r"(?<![\w-])(?:"
@@ -535,14 +537,14 @@ def _is_people_head(words: list[str], lex: _Lexicon) -> bool | None:
 
 def _nearest_metric(text: str, clause: tuple[int, int], m: Any, lex: _Lexicon) -> str:
     best: tuple[int, str] | None = None
-    for hit in lex.metric_re.finditer(text, clause[0], clause[1]):
-        if hit.end() <= m.start:
-            dist = m.start - hit.end()
-        elif hit.start() >= m.end:
-            dist = hit.start() - m.end
+    for hit_start, hit_end, cue in lex.metric_cues.hits(text, clause[0], clause[1]):
+        if hit_end <= m.start:
+            dist = m.start - hit_end
+        elif hit_start >= m.end:
+            dist = hit_start - m.end
         else:
             continue
-        name = _cue_group(hit.group(), lex.metric_of, lex.metric_star)
+        name = _cue_group(cue, lex.metric_of, lex.metric_star)
         if name and (best is None or dist < best[0]):
             best = (dist, name)
     return best[1] if best else ""
@@ -563,15 +565,15 @@ def _metric(
     head_text = " ".join(head)
     whole = (sentence.start, sentence.end)
     if _BODIES_OF.search(before) or lex.bodies_re.search(head_text):
-        return "bodies_returned" if lex.return_re.search(text, *whole) else "killed"
+        return "bodies_returned" if lex.return_cues.found(text, *whole) else "killed"
     if lex.prisoners_re.search(head_text) or _PRISONERS_OF.search(before):
-        return "prisoners_exchanged" if lex.exchange_re.search(text, *whole) else "other"
-    if lex.combo_re.search(text, lo, hi):
+        return "prisoners_exchanged" if lex.exchange_cues.found(text, *whole) else "other"
+    if lex.combo_cues.found(text, lo, hi):
         return "casualties"
     if (
         people
-        and lex.exchange_re.search(text, lo, hi)
-        and lex.exchange_context_re.search(
+        and lex.exchange_cues.found(text, lo, hi)
+        and lex.exchange_context_cues.found(
             text, sentence.start if context_start is None else context_start, sentence.end
         )
     ):
@@ -581,7 +583,7 @@ def _metric(
     if head_text:
         # The counted noun itself says what is counted: "861 associated deaths" among
         # "cholera cases" is a death toll.
-        in_head = lex.metric_re.search(head_text)
+        in_head = lex.metric_cues.plain.search(head_text)
         if in_head:
             named = _cue_group(in_head.group(), lex.metric_of, lex.metric_star)
             if named:
@@ -592,8 +594,8 @@ def _metric(
 def _genre(text: str, clause: tuple[int, int], lex: _Lexicon) -> str:
     """The first genre (in genres.yaml's order) with a cue in the clause, else ``count``."""
     found = {
-        _cue_group(hit.group(), lex.genre_of, lex.genre_star)
-        for hit in lex.genre_re.finditer(text, *clause)
+        _cue_group(cue, lex.genre_of, lex.genre_star)
+        for _start, _end, cue in lex.genre_cues.hits(text, *clause)
     }
     if found:
         for name in lex.genre_priority:
@@ -625,7 +627,7 @@ def _party(
     (read here when None; a caller with several figures in one sentence passes it)."""
     lo, hi = clause
     # "the two sides exchanged 175": "two" is a number of its own, so look a little back.
-    if lex.combined_re.search(text, max(sentence.start, lo - 20), hi):
+    if lex.combined_cues.found(text, max(sentence.start, lo - 20), hi):
         return "both"
     in_head = party_mentions(text, m.num_end, head_end)
     if not in_head and head and head[-1].lower() == "of":
@@ -645,7 +647,7 @@ def _party(
         p for p in everyone if not any(a <= p[0] < b for a, b in excluded)
     ]  # fmt: skip
     if at_sea is None:
-        at_sea = lex.at_sea_re.search(text, sentence.start, sentence.end) is not None
+        at_sea = lex.at_sea_cues.found(text, sentence.start, sentence.end)
     if at_sea:
         # A boat of migrants: the port it left, the coast it sank off and the island it
         # was bound for say nothing about whose people drowned (a demonym in the counted
@@ -780,7 +782,7 @@ def _sentence_figures(
     refs = None
     sentence_parties = party_mentions_outside_names(text, sentence.start, sentence.end)
     sentence_text = text[sentence.start : sentence.end]
-    at_sea = lex.at_sea_re.search(text, sentence.start, sentence.end) is not None
+    at_sea = lex.at_sea_cues.found(text, sentence.start, sentence.end)
     frames = attribution.frames[index] if index < len(attribution.frames) else []
     # Every speaker phrase of the sentence ("an Eritrean survivor told Save the
     # Children, which said ...") names who speaks, not whose people are counted.
@@ -929,7 +931,7 @@ def _non_loss(text: str, clause: tuple[int, int], head: list[str], lex: _Lexicon
     pairs = {f"{a} {b}" for a, b in itertools.pairwise(lowered)}
     if lex.non_loss_heads.intersection(lowered) or lex.non_loss_heads.intersection(pairs):
         return True
-    return bool(lex.non_loss_re.search(text, *clause))
+    return lex.non_loss_cues.found(text, *clause)
 
 
 @lru_cache(maxsize=4)
@@ -972,7 +974,7 @@ def _story_party(text: str) -> str:
     pass 1,380" is Spain's). Not for a boat at sea: its passengers come from many
     countries. Read only when a figure needs it, once per article (cached).
     """
-    if _lexicon().at_sea_re.search(text):
+    if _lexicon().at_sea_cues.found(text):
         return ""
     counts: dict[str, int] = {}
     for _start, _end, party in party_mentions_outside_names(text):
