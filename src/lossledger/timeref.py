@@ -33,7 +33,9 @@ Rules (the gold file's labels follow them):
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
@@ -74,6 +76,9 @@ class _Lexicon:
     hint_re: re.Pattern
     month_span_re: re.Pattern
     month_only_re: re.Pattern
+    # A word each relative (ongoing) phrase contains: without one, no need to search.
+    relative_keys: tuple[str, ...]
+    ongoing_keys: tuple[str, ...]
     # What each hint word seen so far is (year, month, weekday, word); hint words
     # come from the lexicon, so this stays small.
     hint_kinds: dict[str, str] = field(default_factory=dict)
@@ -127,6 +132,7 @@ def _lexicon() -> _Lexicon:
         w for phrase in data.get("ongoing") or [] for w in str(phrase).split()
     }
     relative_words -= common
+    ongoing = [str(phrase).lower() for phrase in data.get("ongoing") or []]
     month_name = rf"(?P<month>{month_alt})\.?"
     year = r"(?P<year>(?:19|20)\d\d)"
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -135,7 +141,7 @@ def _lexicon() -> _Lexicon:
         weekdays=weekdays,
         relative=relative,
         relative_re=phrase_pattern(list(relative), flags=0),
-        ongoing_re=phrase_pattern([str(p).lower() for p in data.get("ongoing") or []], flags=0),
+        ongoing_re=phrase_pattern(ongoing, flags=0),
         day_month_re=re.compile(rf"\b{day}\s+(?:of\s+)?{month_name}(?:,?\s+{year})?\b"),
         month_day_re=re.compile(rf"\b{month_name}\s+{day}\b(?:,?\s+{year}\b)?"),
         month_year_re=re.compile(rf"\b{month_name}(?:\s+of)?,?\s+{year}\b"),
@@ -157,7 +163,17 @@ def _lexicon() -> _Lexicon:
         weekday_re=re.compile(
             r"\b(?P<wd>" + "|".join(d.capitalize() for d in weekdays) + r")(?:'s|’s)?\b"
         ),
+        relative_keys=_key_words(relative),
+        ongoing_keys=_key_words(ongoing),
     )
+
+
+def _key_words(phrases: Iterable[str]) -> tuple[str, ...]:
+    """Words, one in each of ``phrases``, that any match of their phrase_pattern contains
+    as written: the last run of letters and digits ("so far" -> "far"), then without
+    those that contain a shorter one ("tonight" goes, "night" stays)."""
+    keys = {re.findall(r"\w+", phrase)[-1] for phrase in phrases if re.search(r"\w", phrase)}
+    return tuple(sorted(k for k in keys if not any(o != k and o in k for o in keys)))
 
 
 def parse_published(published: object) -> date | None:
@@ -216,10 +232,19 @@ def find_time_refs(
     lex = _lexicon()
     folded = _folded(text)  # the patterns run on this; offsets and spellings come from text
     # One cheap pass says which kinds of expression can be there; only those are parsed.
-    # A hint's kind goes by its own spelling, as it always has ("ſep" is no month).
-    hints = {
-        _hint_kind(text[h.start() : h.end()], lex) for h in lex.hint_re.finditer(folded, start, end)
-    }
+    # It also says where month names and weekdays stand, so that the patterns that begin
+    # with one are tried there instead of searched for along the whole sentence.
+    hints: set[str] = set()
+    month_starts: list[int] = []
+    weekday_starts: list[int] = []
+    for h in lex.hint_re.finditer(folded, start, end):
+        # A hint's kind goes by its own spelling, as it always has ("ſep" is no month).
+        kind = _hint_kind(text[h.start() : h.end()], lex)
+        hints.add(kind)
+        if h[0] in lex.months:
+            month_starts.append(h.start())
+        elif kind == "weekday":
+            weekday_starts.append(h.start())
     if not hints:
         return []  # no year, month, weekday or time word: nothing to look for
     pub = parse_published(published)
@@ -227,15 +252,15 @@ def find_time_refs(
     if "year" in hints:
         found.extend(_year_refs(text, folded, start, end))
     if "month" in hints:
-        found.extend(_month_refs(text, folded, start, end, lex, pub))
+        found.extend(_month_refs(text, folded, start, end, month_starts, lex, pub))
     if "weekday" in hints:
-        for m in lex.weekday_re.finditer(text, start, end):
+        for m in _matches_at(lex.weekday_re, text, weekday_starts, end):
             value, precision = "", 0
             if pub:
                 back = (pub.weekday() - lex.weekdays[m["wd"].lower()]) % 7
                 value, precision = (pub - timedelta(days=back)).isoformat(), DAY
             found.append(TimeRef(m.start(), m.end(), m[0], "weekday", precision, value))
-    if "word" in hints:
+    if "word" in hints and _may_hold(folded, start, end, lex.relative_keys):
         for m in lex.relative_re.finditer(folded, start, end):
             found.append(_relative_ref(text, m, lex, pub))
     found = _drop_overlaps(found)
@@ -260,6 +285,25 @@ def _classify_hint(word: str, lex: _Lexicon) -> str:
     return "word"
 
 
+def _may_hold(folded: str, start: int, end: int, keys: tuple[str, ...]) -> bool:
+    """Whether ``folded[start:end]`` holds one of ``keys``: substring tests cost far less
+    than a regex search for phrases that cannot be there."""
+    window = folded[start:end]
+    return any(key in window for key in keys)
+
+
+def _matches_at(regex: re.Pattern, text: str, starts: list[int], end: int) -> Iterator[re.Match]:
+    """The matches ``regex.finditer`` would give up to ``end``, for a regex that can only
+    match at one of ``starts`` (ascending): a few anchored tries instead of a scan."""
+    free_from = 0  # like finditer, matches do not overlap
+    for pos in starts:
+        if pos >= free_from:
+            m = regex.match(text, pos, end)
+            if m:
+                free_from = m.end()
+                yield m
+
+
 def _original(text: str, m: re.Match, group: int | str = 0) -> str:
     """What a match in the folded text covers, as the article spells it."""
     return text[m.start(group) : m.end(group)]
@@ -267,11 +311,17 @@ def _original(text: str, m: re.Match, group: int | str = 0) -> str:
 
 def _year_refs(text: str, folded: str, start: int, end: int) -> list[TimeRef]:
     found = []
-    for m in _ISO_RE.finditer(text, start, end):
+    # An ISO date's first hyphen is four characters in; "the end of 2024" needs an "end".
+    dash = text.find("-", start, end)
+    iso_dates = _ISO_RE.finditer(text, max(start, dash - 4), end) if dash >= 0 else ()
+    for m in iso_dates:
         d = _safe_date(int(m[1]), int(m[2]), int(m[3]))
         if d:
             found.append(TimeRef(m.start(), m.end(), m[0], "absolute", DAY, d.isoformat()))
-    for m in _END_OF_YEAR.finditer(folded, start, end):
+    year_ends = ()
+    if _may_hold(folded, start, end, ("end",)):
+        year_ends = _END_OF_YEAR.finditer(folded, start, end)
+    for m in year_ends:
         text_ = _original(text, m)
         found.append(TimeRef(m.start(), m.end(), text_, "absolute", MONTH, f"{m[1]}-12"))
     for m in _YEAR_RE.finditer(folded, start, end):
@@ -282,20 +332,30 @@ def _year_refs(text: str, folded: str, start: int, end: int) -> list[TimeRef]:
 
 
 def _month_refs(
-    text: str, folded: str, start: int, end: int, lex: _Lexicon, pub: date | None
+    text: str,
+    folded: str,
+    start: int,
+    end: int,
+    month_starts: list[int],
+    lex: _Lexicon,
+    pub: date | None,
 ) -> list[TimeRef]:
+    """Dates naming a month; ``month_starts``: where each month name in the span begins."""
     found = []
-    for regex in (lex.day_month_re, lex.month_day_re):
-        for m in regex.finditer(folded, start, end):
-            ref = _day_ref(text, m, lex, pub)
-            if ref:
-                found.append(ref)
-    for regex in (lex.month_span_re, lex.month_only_re):
-        for m in regex.finditer(folded, start, end):
-            ref = _bare_month_ref(text, m, lex, pub)
-            if ref:
-                found.append(ref)
-    for m in lex.month_year_re.finditer(folded, start, end):
+    day_first = lex.day_month_re.finditer(folded, start, end)
+    month_first = _matches_at(lex.month_day_re, folded, month_starts, end)
+    for m in itertools.chain(day_first, month_first):
+        ref = _day_ref(text, m, lex, pub)
+        if ref:
+            found.append(ref)
+    spans = ()
+    if _may_hold(folded, start, end, ("between", "from")):
+        spans = lex.month_span_re.finditer(folded, start, end)
+    for m in itertools.chain(spans, lex.month_only_re.finditer(folded, start, end)):
+        ref = _bare_month_ref(text, m, lex, pub)
+        if ref:
+            found.append(ref)
+    for m in _matches_at(lex.month_year_re, folded, month_starts, end):
         word = _original(text, m, "month")
         month = lex.months.get(word.lower().rstrip("."))
         if month and not (word.lower() in ("may", "mar") and word.islower()):
@@ -387,6 +447,8 @@ def _mark_ongoing(
     end: int,
 ) -> list[TimeRef]:
     """Rule 4: an explicit date governed by "since" is a running period, unless "when" follows."""
+    if not _may_hold(folded, start, end, lex.ongoing_keys):
+        return refs
     since_spans = [(m.start(), m.end()) for m in lex.ongoing_re.finditer(folded, start, end)]
     if not since_spans:
         return refs
