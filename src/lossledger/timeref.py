@@ -304,6 +304,17 @@ def _matches_at(regex: re.Pattern, text: str, starts: list[int], end: int) -> It
                 yield m
 
 
+def _runs_back(text: str, pos: int, runs: int, floor: int) -> int:
+    """Where the ``runs`` whitespace-separated runs of text before ``pos`` begin (the run
+    ``pos`` is in counts as the first), not before ``floor``."""
+    for _ in range(runs):
+        while pos > floor and text[pos - 1].isspace():
+            pos -= 1
+        while pos > floor and not text[pos - 1].isspace():
+            pos -= 1
+    return pos
+
+
 def _original(text: str, m: re.Match, group: int | str = 0) -> str:
     """What a match in the folded text covers, as the article spells it."""
     return text[m.start(group) : m.end(group)]
@@ -341,8 +352,13 @@ def _month_refs(
     pub: date | None,
 ) -> list[TimeRef]:
     """Dates naming a month; ``month_starts``: where each month name in the span begins."""
+    if not month_starts:
+        return []
     found = []
-    day_first = lex.day_month_re.finditer(folded, start, end)
+    # The other patterns put at most two words before their first month name ("2 of June",
+    # "in June", "between June and July"): none can start further back than that.
+    lead = _runs_back(folded, month_starts[0], 2, start)
+    day_first = lex.day_month_re.finditer(folded, lead, end)
     month_first = _matches_at(lex.month_day_re, folded, month_starts, end)
     for m in itertools.chain(day_first, month_first):
         ref = _day_ref(text, m, lex, pub)
@@ -350,8 +366,8 @@ def _month_refs(
             found.append(ref)
     spans = ()
     if _may_hold(folded, start, end, ("between", "from")):
-        spans = lex.month_span_re.finditer(folded, start, end)
-    for m in itertools.chain(spans, lex.month_only_re.finditer(folded, start, end)):
+        spans = lex.month_span_re.finditer(folded, lead, end)
+    for m in itertools.chain(spans, lex.month_only_re.finditer(folded, lead, end)):
         ref = _bare_month_ref(text, m, lex, pub)
         if ref:
             found.append(ref)
