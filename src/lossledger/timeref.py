@@ -229,6 +229,8 @@ def find_time_refs(
     if not isinstance(text, str) or not text:
         return []
     end = len(text) if end is None else end
+    # Clamped as the regex engine clamps them, so slices and str.find see the same span.
+    start, end = min(max(start, 0), len(text)), min(max(end, 0), len(text))
     lex = _lexicon()
     folded = _folded(text)  # the patterns run on this; offsets and spellings come from text
     # One cheap pass says which kinds of expression can be there; only those are parsed.
