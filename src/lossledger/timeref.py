@@ -400,11 +400,6 @@ def _bare_month_ref(text: str, m: re.Match, lex: _Lexicon, pub: date | None) -> 
     return TimeRef(start, m.end(), text[start : m.end()], "absolute", MONTH, value)
 
 
-def text_of(m: re.Match, start: int) -> str:
-    """The matched text from ``start`` (an offset in the searched string) to the end."""
-    return m.string[start : m.end()]
-
-
 # "by the end of 2024": the year's last month.
 _END_OF_YEAR = re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+((?:19|20)\d\d)\b")  # on _folded
 
