@@ -27,6 +27,7 @@ megabytes a second.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -49,9 +50,11 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 )  # fmt: skip
 
 _TERMINAL = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=\s+[\"“‘'«(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f])")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.?$")
+# What the word before a full stop is made of ("Gen", "U.S", "e.g").
+_WORD_LETTERS = string.ascii_letters + "."
 _DOTTED_ACRONYM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_NEWLINE = re.compile(r"\n")
 _LINE_END_TERMINAL = re.compile(r"[.!?…:;\"”’)\]]\s*$")
 _QUOTE_MARKS = re.compile(r"[“”\"«»]")
 # A quotation longer than this is probably an unbalanced straight quote, not speech.
@@ -82,7 +85,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """Return ``(start, end)`` of every non-empty paragraph, whitespace trimmed."""
     if not text:
         return []
-    splitter = _BLANK_LINE if _BLANK_LINE.search(text) else re.compile(r"\n")
+    splitter = _BLANK_LINE if _BLANK_LINE.search(text) else _NEWLINE
     spans: list[tuple[int, int]] = []
     pos = 0
     for match in splitter.finditer(text):
@@ -127,6 +130,8 @@ def quote_spans(text: str, start: int = 0, end: int | None = None) -> list[Quote
             open_at = None
     if open_at is not None and end - open_at > 1:
         spans.append(QuoteSpan(open_at, end, False))
+    if not spans:
+        return spans  # most paragraphs quote no one: no second list
     return [s for s in spans if s.close - s.open <= MAX_QUOTE_CHARS]
 
 
@@ -138,7 +143,7 @@ _FURNITURE_LINE = re.compile(
 
 def _line_pieces(text: str, start: int, end: int, blank_line_mode: bool) -> list[tuple[int, int]]:
     """Split a paragraph at single newlines that end a line of finished text."""
-    if not blank_line_mode or "\n" not in text[start:end]:
+    if not blank_line_mode or text.find("\n", start, end) < 0:
         return [(start, end)]
     pieces: list[tuple[int, int]] = []
     pos = start
@@ -161,13 +166,16 @@ def _is_abbreviation(text: str, dot: int, piece_start: int) -> bool:
     before = text[max(piece_start, dot - 20) : dot + 1]
     if before.endswith(("a.m.", "p.m.")):
         return False  # a time of day; the capital after it starts a new sentence
-    if _DOTTED_ACRONYM.search(before):
+    # An acronym ends "X.Y.": the cheap test first, it rarely holds.
+    if before[-3:-2] == "." and _DOTTED_ACRONYM.search(before):
         # "U.S." ends a sentence only when it is clearly the last word: rare; keep whole.
         return True
-    match = _WORD_BEFORE.search(text[max(piece_start, dot - 20) : dot])
-    if not match:
-        return False
-    word = match.group(1)
+    # The word: the letters and dots running up to the full stop (a newline just before
+    # it is passed over), from the first letter. String methods, not a regex search.
+    head = before[:-1]
+    if head.endswith("\n"):
+        head = head[:-1]
+    word = head[len(head.rstrip(_WORD_LETTERS)) :].lstrip(".")
     if len(word) == 1 and word.isupper():
         return True  # an initial: "J. Smith"
     return word.lower().rstrip(".") in ABBREVIATIONS
@@ -183,14 +191,18 @@ def split_sentences(text: str) -> list[Sentence]:
     blank_line_mode = bool(_BLANK_LINE.search(text))
     sentences: list[Sentence] = []
     for p_index, (p_start, p_end) in enumerate(paragraph_spans(text)):
-        quotes = [q for q in quote_spans(text, p_start, p_end) if q.closed]
+        # Paired only once a sentence end inside the paragraph needs them (a headline
+        # or a one-sentence paragraph has none).
+        quotes: list[QuoteSpan] | None = None
         for piece_start, piece_end in _line_pieces(text, p_start, p_end, blank_line_mode):
             pos = piece_start
             for match in _TERMINAL.finditer(text, piece_start, piece_end):
                 stop = match.end()
-                if match.group()[0] == "." and _is_abbreviation(text, match.start(), pos):
+                if text[match.start()] == "." and _is_abbreviation(text, match.start(), pos):
                     continue
-                if any(q.open < match.start() and match.end() <= q.close for q in quotes):
+                if quotes is None:
+                    quotes = [q for q in quote_spans(text, p_start, p_end) if q.closed]
+                if any(q.open < match.start() and stop <= q.close for q in quotes):
                     continue  # inside a quotation that closes later in the paragraph
                 _add_sentence(text, pos, stop, p_index, sentences)
                 pos = stop
@@ -199,11 +211,12 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def _add_sentence(text: str, start: int, end: int, paragraph: int, out: list[Sentence]) -> None:
-    trimmed: list[tuple[int, int]] = []
-    _append_trimmed(text, start, end, trimmed)
-    if trimmed:
-        s, e = trimmed[0]
-        out.append(Sentence(s, e, paragraph, len(out)))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end, paragraph, len(out)))
 
 
 def sentence_table(articles: pd.DataFrame) -> pd.DataFrame:

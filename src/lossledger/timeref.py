@@ -33,7 +33,9 @@ Rules (the gold file's labels follow them):
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
@@ -59,6 +61,9 @@ class TimeRef:
 
 @dataclass(frozen=True)
 class _Lexicon:
+    """The time words and their patterns. Every pattern but ``weekday_re`` (capitalised
+    names only) is matched against :func:`_folded` text, not the article itself."""
+
     months: dict[str, int]
     weekdays: dict[str, int]
     relative: dict[str, dict[str, int | str]]
@@ -71,22 +76,46 @@ class _Lexicon:
     hint_re: re.Pattern
     month_span_re: re.Pattern
     month_only_re: re.Pattern
+    # A word each relative (ongoing) phrase contains: without one, no need to search.
+    relative_keys: tuple[str, ...]
+    ongoing_keys: tuple[str, ...]
     # What each hint word seen so far is (year, month, weekday, word); hint words
     # come from the lexicon, so this stays small.
     hint_kinds: dict[str, str] = field(default_factory=dict)
 
 
 _ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# Matched against _folded text (lowercase words, so no re.IGNORECASE).
 _YEAR_RE = re.compile(
     r"(?:\b(?:in|since|during|by|until|till|from|of|early|late|mid|end of|start of|"
     r"beginning of|throughout|before|after|between|through)\s+|\bmid-)"
     r"(?:the\s+(?:spring|summer|autumn|fall|winter)\s+of\s+)?((?:1[89]\d|20\d)\d)\b(?![,.]?\d)"
     r"|\b((?:19[5-9]|20\d)\d)(?=\s+(?:war|earthquake|quake|floods?|invasion|offensive|"
     r"conflict|disaster|tsunami|cyclone|hurricane|typhoon|storm|election|census|study|"
-    r"report|survey|attacks?|uprising|coup|ceasefire|truce|exchange|count|tally)\b)",
-    re.IGNORECASE,
+    r"report|survey|attacks?|uprising|coup|ceasefire|truce|exchange|count|tally)\b)"
 )
 _WHEN_AFTER = re.compile(r"\s*,?\s*(?:when|at which point|at that time)\b", re.IGNORECASE)
+
+# The only letters outside ASCII that re.IGNORECASE matches to an ASCII letter (checked
+# against every code point): dotted and dotless i, long s, the Kelvin sign.
+_ASCII_FOLDS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+
+
+@lru_cache(maxsize=8)
+def _folded(text: str) -> str:
+    """``text`` lowercased, offset for offset, so that a pattern of lowercase ASCII words
+    matched without re.IGNORECASE finds exactly what it finds in ``text`` with it.
+
+    Case-insensitive patterns run about twice as slowly (the engine compares every
+    letter both ways and cannot rule out alternatives by their first letter), and
+    find_time_refs runs up to a dozen per sentence; lowering the article once (cached:
+    it is called once per sentence of the same text) costs next to nothing.
+    """
+    if not text.isascii():
+        for letter, ascii_letter in _ASCII_FOLDS.items():
+            if letter in text:
+                text = text.replace(letter, ascii_letter)
+    return text.lower()  # one character each: U+0130, the only exception, is replaced
 
 
 @cache
@@ -103,6 +132,7 @@ def _lexicon() -> _Lexicon:
         w for phrase in data.get("ongoing") or [] for w in str(phrase).split()
     }
     relative_words -= common
+    ongoing = [str(phrase).lower() for phrase in data.get("ongoing") or []]
     month_name = rf"(?P<month>{month_alt})\.?"
     year = r"(?P<year>(?:19|20)\d\d)"
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -110,35 +140,40 @@ def _lexicon() -> _Lexicon:
         months=months,
         weekdays=weekdays,
         relative=relative,
-        relative_re=phrase_pattern(list(relative)),
-        ongoing_re=phrase_pattern(list(data.get("ongoing") or [])),
-        day_month_re=re.compile(
-            rf"\b{day}\s+(?:of\s+)?{month_name}(?:,?\s+{year})?\b", re.IGNORECASE
-        ),
-        month_day_re=re.compile(rf"\b{month_name}\s+{day}\b(?:,?\s+{year}\b)?", re.IGNORECASE),
-        month_year_re=re.compile(rf"\b{month_name}(?:\s+of)?,?\s+{year}\b", re.IGNORECASE),
+        relative_re=phrase_pattern(list(relative), flags=0),
+        ongoing_re=phrase_pattern(ongoing, flags=0),
+        day_month_re=re.compile(rf"\b{day}\s+(?:of\s+)?{month_name}(?:,?\s+{year})?\b"),
+        month_day_re=re.compile(rf"\b{month_name}\s+{day}\b(?:,?\s+{year}\b)?"),
+        month_year_re=re.compile(rf"\b{month_name}(?:\s+of)?,?\s+{year}\b"),
         hint_re=re.compile(
             r"\b(?:1[89]\d\d|20\d\d|"
             + trie_alternation([*months, *weekdays, *relative_words], lower=True)
-            + r")(?!\w)",
-            re.IGNORECASE,
+            + r")(?!\w)"
         ),
         # "between January and March", "from May to July": the period ends in the last.
         month_span_re=re.compile(
             rf"\b(?:between|from)\s+(?:{month_alt})\.?\s+(?:and|to|through|until)\s+"
-            rf"{month_name}(?:,?\s+{year})?\b",
-            re.IGNORECASE,
+            rf"{month_name}(?:,?\s+{year})?\b"
         ),
         # "in January", "since March" without a year: the last such month up to publication.
         month_only_re=re.compile(
             rf"\b(?:in|during|since|by|until|through|throughout|of)\s+{month_name}\b"
-            r"(?!\s*(?:\d|of\s+\d))",
-            re.IGNORECASE,
+            r"(?!\s*(?:\d|of\s+\d))"
         ),
         weekday_re=re.compile(
             r"\b(?P<wd>" + "|".join(d.capitalize() for d in weekdays) + r")(?:'s|’s)?\b"
         ),
+        relative_keys=_key_words(relative),
+        ongoing_keys=_key_words(ongoing),
     )
+
+
+def _key_words(phrases: Iterable[str]) -> tuple[str, ...]:
+    """Words, one in each of ``phrases``, that any match of their phrase_pattern contains
+    as written: the last run of letters and digits ("so far" -> "far"), then without
+    those that contain a shorter one ("tonight" goes, "night" stays)."""
+    keys = {re.findall(r"\w+", phrase)[-1] for phrase in phrases if re.search(r"\w", phrase)}
+    return tuple(sorted(k for k in keys if not any(o != k and o in k for o in keys)))
 
 
 def parse_published(published: object) -> date | None:
@@ -194,29 +229,44 @@ def find_time_refs(
     if not isinstance(text, str) or not text:
         return []
     end = len(text) if end is None else end
+    # Clamped as the regex engine clamps them, so slices and str.find see the same span.
+    start, end = min(max(start, 0), len(text)), min(max(end, 0), len(text))
     lex = _lexicon()
+    folded = _folded(text)  # the patterns run on this; offsets and spellings come from text
     # One cheap pass says which kinds of expression can be there; only those are parsed.
-    hints = {_hint_kind(h.group(), lex) for h in lex.hint_re.finditer(text, start, end)}
+    # It also says where month names and weekdays stand, so that the patterns that begin
+    # with one are tried there instead of searched for along the whole sentence.
+    hints: set[str] = set()
+    month_starts: list[int] = []
+    weekday_starts: list[int] = []
+    for h in lex.hint_re.finditer(folded, start, end):
+        # A hint's kind goes by its own spelling, as it always has ("ſep" is no month).
+        kind = _hint_kind(text[h.start() : h.end()], lex)
+        hints.add(kind)
+        if h[0] in lex.months:
+            month_starts.append(h.start())
+        elif kind == "weekday":
+            weekday_starts.append(h.start())
     if not hints:
         return []  # no year, month, weekday or time word: nothing to look for
     pub = parse_published(published)
     found: list[TimeRef] = []
     if "year" in hints:
-        found.extend(_year_refs(text, start, end))
+        found.extend(_year_refs(text, folded, start, end))
     if "month" in hints:
-        found.extend(_month_refs(text, start, end, lex, pub))
+        found.extend(_month_refs(text, folded, start, end, month_starts, lex, pub))
     if "weekday" in hints:
-        for m in lex.weekday_re.finditer(text, start, end):
+        for m in _matches_at(lex.weekday_re, text, weekday_starts, end):
             value, precision = "", 0
             if pub:
                 back = (pub.weekday() - lex.weekdays[m["wd"].lower()]) % 7
                 value, precision = (pub - timedelta(days=back)).isoformat(), DAY
             found.append(TimeRef(m.start(), m.end(), m[0], "weekday", precision, value))
-    if "word" in hints:
-        for m in lex.relative_re.finditer(text, start, end):
-            found.append(_relative_ref(m, lex, pub))
+    if "word" in hints and _may_hold(folded, start, end, lex.relative_keys):
+        for m in lex.relative_re.finditer(folded, start, end):
+            found.append(_relative_ref(text, m, lex, pub))
     found = _drop_overlaps(found)
-    return _mark_ongoing(text, found, pub, lex, start, end) if "word" in hints else found
+    return _mark_ongoing(text, folded, found, pub, lex, start, end) if "word" in hints else found
 
 
 def _hint_kind(word: str, lex: _Lexicon) -> str:
@@ -237,44 +287,105 @@ def _classify_hint(word: str, lex: _Lexicon) -> str:
     return "word"
 
 
-def _year_refs(text: str, start: int, end: int) -> list[TimeRef]:
+def _may_hold(folded: str, start: int, end: int, keys: tuple[str, ...]) -> bool:
+    """Whether ``folded[start:end]`` holds one of ``keys``: substring tests cost far less
+    than a regex search for phrases that cannot be there."""
+    window = folded[start:end]
+    return any(key in window for key in keys)
+
+
+def _matches_at(regex: re.Pattern, text: str, starts: list[int], end: int) -> Iterator[re.Match]:
+    """The matches ``regex.finditer`` would give up to ``end``, for a regex that can only
+    match at one of ``starts`` (ascending): a few anchored tries instead of a scan."""
+    free_from = 0  # like finditer, matches do not overlap
+    for pos in starts:
+        if pos >= free_from:
+            m = regex.match(text, pos, end)
+            if m:
+                free_from = m.end()
+                yield m
+
+
+def _runs_back(text: str, pos: int, runs: int, floor: int) -> int:
+    """Where the ``runs`` whitespace-separated runs of text before ``pos`` begin (the run
+    ``pos`` is in counts as the first), not before ``floor``."""
+    for _ in range(runs):
+        while pos > floor and text[pos - 1].isspace():
+            pos -= 1
+        while pos > floor and not text[pos - 1].isspace():
+            pos -= 1
+    return pos
+
+
+def _original(text: str, m: re.Match, group: int | str = 0) -> str:
+    """What a match in the folded text covers, as the article spells it."""
+    return text[m.start(group) : m.end(group)]
+
+
+def _year_refs(text: str, folded: str, start: int, end: int) -> list[TimeRef]:
     found = []
-    for m in _ISO_RE.finditer(text, start, end):
+    # An ISO date's first hyphen is four characters in; "the end of 2024" needs an "end".
+    dash = text.find("-", start, end)
+    iso_dates = _ISO_RE.finditer(text, max(start, dash - 4), end) if dash >= 0 else ()
+    for m in iso_dates:
         d = _safe_date(int(m[1]), int(m[2]), int(m[3]))
         if d:
             found.append(TimeRef(m.start(), m.end(), m[0], "absolute", DAY, d.isoformat()))
-    for m in _END_OF_YEAR.finditer(text, start, end):
-        found.append(TimeRef(m.start(), m.end(), m[0], "absolute", MONTH, f"{m[1]}-12"))
-    for m in _YEAR_RE.finditer(text, start, end):
+    year_ends = ()
+    if _may_hold(folded, start, end, ("end",)):
+        year_ends = _END_OF_YEAR.finditer(folded, start, end)
+    for m in year_ends:
+        text_ = _original(text, m)
+        found.append(TimeRef(m.start(), m.end(), text_, "absolute", MONTH, f"{m[1]}-12"))
+    for m in _YEAR_RE.finditer(folded, start, end):
         group = 1 if m[1] else 2
-        found.append(TimeRef(m.start(group), m.end(group), m[group], "absolute", YEAR, m[group]))
+        year = _original(text, m, group)
+        found.append(TimeRef(m.start(group), m.end(group), year, "absolute", YEAR, year))
     return found
 
 
-def _month_refs(text: str, start: int, end: int, lex: _Lexicon, pub: date | None) -> list[TimeRef]:
+def _month_refs(
+    text: str,
+    folded: str,
+    start: int,
+    end: int,
+    month_starts: list[int],
+    lex: _Lexicon,
+    pub: date | None,
+) -> list[TimeRef]:
+    """Dates naming a month; ``month_starts``: where each month name in the span begins."""
+    if not month_starts:
+        return []
     found = []
-    for regex in (lex.day_month_re, lex.month_day_re):
-        for m in regex.finditer(text, start, end):
-            ref = _day_ref(m, lex, pub)
-            if ref:
-                found.append(ref)
-    for regex in (lex.month_span_re, lex.month_only_re):
-        for m in regex.finditer(text, start, end):
-            ref = _bare_month_ref(m, lex, pub)
-            if ref:
-                found.append(ref)
-    for m in lex.month_year_re.finditer(text, start, end):
-        month = lex.months.get(m["month"].lower().rstrip("."))
-        if month and not (m["month"].lower() in ("may", "mar") and m["month"].islower()):
+    # The other patterns put at most two words before their first month name ("2 of June",
+    # "in June", "between June and July"): none can start further back than that.
+    lead = _runs_back(folded, month_starts[0], 2, start)
+    day_first = lex.day_month_re.finditer(folded, lead, end)
+    month_first = _matches_at(lex.month_day_re, folded, month_starts, end)
+    for m in itertools.chain(day_first, month_first):
+        ref = _day_ref(text, m, lex, pub)
+        if ref:
+            found.append(ref)
+    spans = ()
+    if _may_hold(folded, start, end, ("between", "from")):
+        spans = lex.month_span_re.finditer(folded, lead, end)
+    for m in itertools.chain(spans, lex.month_only_re.finditer(folded, lead, end)):
+        ref = _bare_month_ref(text, m, lex, pub)
+        if ref:
+            found.append(ref)
+    for m in _matches_at(lex.month_year_re, folded, month_starts, end):
+        word = _original(text, m, "month")
+        month = lex.months.get(word.lower().rstrip("."))
+        if month and not (word.lower() in ("may", "mar") and word.islower()):
             value = f"{int(m['year']):04d}-{month:02d}"
-            found.append(TimeRef(m.start(), m.end(), m[0], "absolute", MONTH, value))
+            found.append(TimeRef(m.start(), m.end(), _original(text, m), "absolute", MONTH, value))
     return found
 
 
-def _bare_month_ref(m: re.Match, lex: _Lexicon, pub: date | None) -> TimeRef | None:
+def _bare_month_ref(text: str, m: re.Match, lex: _Lexicon, pub: date | None) -> TimeRef | None:
     """A month named without a day: its own year if given, else the last such month on
     or before publication ("in January" in a February article is last January)."""
-    word = m["month"]
+    word = _original(text, m, "month")
     month = lex.months.get(word.lower().rstrip("."))
     if not month or (word.lower() in ("may", "mar") and word.islower()):
         return None
@@ -285,21 +396,16 @@ def _bare_month_ref(m: re.Match, lex: _Lexicon, pub: date | None) -> TimeRef | N
     elif pub:
         value = f"{pub.year if month <= pub.month else pub.year - 1:04d}-{month:02d}"
     else:
-        return TimeRef(start, m.end(), m[0], "absolute", 0, "")
-    return TimeRef(start, m.end(), text_of(m, start), "absolute", MONTH, value)
-
-
-def text_of(m: re.Match, start: int) -> str:
-    """The matched text from ``start`` (an offset in the searched string) to the end."""
-    return m.string[start : m.end()]
+        return TimeRef(start, m.end(), _original(text, m), "absolute", 0, "")
+    return TimeRef(start, m.end(), text[start : m.end()], "absolute", MONTH, value)
 
 
 # "by the end of 2024": the year's last month.
-_END_OF_YEAR = re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_END_OF_YEAR = re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+((?:19|20)\d\d)\b")  # on _folded
 
 
-def _day_ref(m: re.Match, lex: _Lexicon, pub: date | None) -> TimeRef | None:
-    month_word = m["month"]
+def _day_ref(text: str, m: re.Match, lex: _Lexicon, pub: date | None) -> TimeRef | None:
+    month_word = _original(text, m, "month")
     if month_word.lower() in ("may", "mar") and month_word.islower():
         return None  # "may" the verb, "mar" the verb
     month = lex.months.get(month_word.lower().rstrip("."))
@@ -313,24 +419,25 @@ def _day_ref(m: re.Match, lex: _Lexicon, pub: date | None) -> TimeRef | None:
         if d and d > pub + timedelta(days=1):
             d = _safe_date(pub.year - 1, month, day)
     else:
-        return TimeRef(m.start(), m.end(), m[0], "absolute", 0, "")
+        return TimeRef(m.start(), m.end(), _original(text, m), "absolute", 0, "")
     if d is None:
         return None
-    return TimeRef(m.start(), m.end(), m[0], "absolute", DAY, d.isoformat())
+    return TimeRef(m.start(), m.end(), _original(text, m), "absolute", DAY, d.isoformat())
 
 
-def _relative_ref(m: re.Match, lex: _Lexicon, pub: date | None) -> TimeRef:
-    key = " ".join(m[0].lower().split())
+def _relative_ref(text: str, m: re.Match, lex: _Lexicon, pub: date | None) -> TimeRef:
+    phrase = _original(text, m)
+    key = " ".join(phrase.lower().split())
     rule = lex.relative.get(key, {})
     precision = {"day": DAY, "month": MONTH, "year": YEAR}.get(str(rule.get("precision")), DAY)
     if pub is None:
-        return TimeRef(m.start(), m.end(), m[0], "relative", 0, "")
+        return TimeRef(m.start(), m.end(), phrase, "relative", 0, "")
     d = pub + timedelta(days=int(rule.get("days", 0) or 0))
     if rule.get("months"):
         d = _shift_months(d, int(rule["months"]))
     if rule.get("years"):
         d = date(d.year + int(rule["years"]), d.month, 1)
-    return TimeRef(m.start(), m.end(), m[0], "relative", precision, _format(d, precision))
+    return TimeRef(m.start(), m.end(), phrase, "relative", precision, _format(d, precision))
 
 
 def _drop_overlaps(refs: list[TimeRef]) -> list[TimeRef]:
@@ -344,20 +451,28 @@ def _drop_overlaps(refs: list[TimeRef]) -> list[TimeRef]:
 
 
 def _mark_ongoing(
-    text: str, refs: list[TimeRef], pub: date | None, lex: _Lexicon, start: int, end: int
+    text: str,
+    folded: str,
+    refs: list[TimeRef],
+    pub: date | None,
+    lex: _Lexicon,
+    start: int,
+    end: int,
 ) -> list[TimeRef]:
     """Rule 4: an explicit date governed by "since" is a running period, unless "when" follows."""
-    since_spans = [m for m in lex.ongoing_re.finditer(text, start, end)]
+    if not _may_hold(folded, start, end, lex.ongoing_keys):
+        return refs
+    since_spans = [(m.start(), m.end()) for m in lex.ongoing_re.finditer(folded, start, end)]
     if not since_spans:
         return refs
+    # Whether a span is "since" goes by the article's spelling ("ſince" is not).
+    is_since = [text[a:b].lower() == "since" for a, b in since_spans]
     out: list[TimeRef] = []
     for ref in refs:
         governed = any(
-            s.end() <= ref.start
-            and ref.start - s.end() <= 80
-            and not re.search(r"[,;.]", text[s.end() : ref.start])
-            for s in since_spans
-            if s[0].lower() == "since"
+            b <= ref.start and ref.start - b <= 80 and not re.search(r"[,;.]", text[b : ref.start])
+            for (a, b), since in zip(since_spans, is_since, strict=True)
+            if since
         )
         if (
             governed
@@ -370,11 +485,11 @@ def _mark_ongoing(
             out.append(ref)
     # "so far", "to date" on their own: a running total as of publication.
     covered = [(r.start, r.end) for r in out]
-    for s in since_spans:
-        if s[0].lower() == "since" or any(a <= s.start() < b for a, b in covered):
+    for (a, b), since in zip(since_spans, is_since, strict=True):
+        if since or any(lo <= a < hi for lo, hi in covered):
             continue
         value = default_as_of(pub.isoformat()) if pub else ""
-        out.append(TimeRef(s.start(), s.end(), s[0], "ongoing", MONTH if pub else 0, value))
+        out.append(TimeRef(a, b, text[a:b], "ongoing", MONTH if pub else 0, value))
     return sorted(out, key=lambda r: r.start)
 
 
