@@ -307,21 +307,44 @@ def trie_alternation(
     return guarded[0] if len(guarded) == 1 else "(?:" + "|".join(guarded) + ")"
 
 
-# Letters that a case-insensitive pattern equates with another letter although
-# lower-casing keeps them apart ("ı" and "i", "ſ" and "s", Greek and Cyrillic variants).
-_CASE_FOLD_EXTRAS = re.compile("[ıſµͅΐΰβεθικμπρςσφϐϑϕϖϰϱϵвдостъѣᲀ-ᲈṡẛιΐΰꙋﬅﬆ]")
+# The letters outside ASCII that re.IGNORECASE equates with an ASCII letter (checked
+# against every code point): dotted and dotless i, long s, the Kelvin sign.
+_ASCII_FOLDS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+# Other letters it equates with one that lower-casing keeps apart (Greek and Cyrillic
+# variants, the micro sign): they matter only to a word list that is not ASCII.
+_NON_ASCII_FOLDS = re.compile("[µͅΐΰβεθικμπρςσφϐϑϕϖϰϱϵвдостъѣᲀ-ᲈṡẛιΐΰꙋﬅﬆ]")
 
 
-@lru_cache(maxsize=4)
+def fold_case(text: str) -> str:
+    """``text`` lower-cased offset for offset, so that a case-sensitive pattern of
+    lower-case ASCII words finds in it exactly what the case-insensitive pattern finds
+    in ``text``. Kept for the articles being read (see :func:`_fold`)."""
+    return _fold(text)[0]
+
+
 def lowered_same_length(text: str) -> str | None:
-    """``text.lower()`` when a case-sensitive scan of it finds what a case-insensitive
-    scan of ``text`` finds, at the same offsets; else None: when a letter lower-cases
-    to two characters ("İ"), or is one the case-insensitive engine equates with
-    another ("ı" with "i"). Kept for the article being read."""
+    """:func:`fold_case` when it serves any word list, ASCII or not; None when ``text``
+    holds a letter the case-insensitive engine equates with a non-ASCII one
+    (a Greek final sigma with sigma, say)."""
+    lowered, any_list = _fold(text)
+    return lowered if any_list else None
+
+
+@lru_cache(maxsize=8)
+def _fold(text: str) -> tuple[str, bool]:
+    # Case-insensitive patterns run about twice as slowly as case-sensitive ones (the
+    # engine compares every letter both ways); lowering an article once, for all the
+    # scans of its sentences, costs next to nothing.
+    if text.isascii():
+        return text.lower(), True
+    for letter, ascii_letter in _ASCII_FOLDS.items():
+        if letter in text:
+            text = text.replace(letter, ascii_letter)
     lowered = text.lower()
-    if len(lowered) != len(text) or _CASE_FOLD_EXTRAS.search(text):
-        return None
-    return lowered
+    if len(lowered) != len(text):  # U+0130, the one letter that lowers to two, is gone;
+        # this is insurance should Unicode ever add another.
+        lowered = "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
+    return lowered, _NON_ASCII_FOLDS.search(text) is None
 
 
 # Scanning a lower-cased copy pays off only for an article, and only for a window long

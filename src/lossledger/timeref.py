@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
 
-from lossledger.sentences import load_lexicon, phrase_pattern, trie_alternation
+from lossledger.sentences import fold_case, load_lexicon, phrase_pattern, trie_alternation
 
 DAY, MONTH, YEAR = 3, 2, 1
 # Rank of an expression's kind when several compete for one figure (rule 5).
@@ -62,7 +62,8 @@ class TimeRef:
 @dataclass(frozen=True)
 class _Lexicon:
     """The time words and their patterns. Every pattern but ``weekday_re`` (capitalised
-    names only) is matched against :func:`_folded` text, not the article itself."""
+    names only) is matched against the article's :func:`~lossledger.sentences.fold_case`
+    copy, not the article itself."""
 
     months: dict[str, int]
     weekdays: dict[str, int]
@@ -85,7 +86,7 @@ class _Lexicon:
 
 
 _ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-# Matched against _folded text (lowercase words, so no re.IGNORECASE).
+# Matched against folded text (lowercase words, so no re.IGNORECASE).
 _YEAR_RE = re.compile(
     r"(?:\b(?:in|since|during|by|until|till|from|of|early|late|mid|end of|start of|"
     r"beginning of|throughout|before|after|between|through)\s+|\bmid-)"
@@ -95,27 +96,6 @@ _YEAR_RE = re.compile(
     r"report|survey|attacks?|uprising|coup|ceasefire|truce|exchange|count|tally)\b)"
 )
 _WHEN_AFTER = re.compile(r"\s*,?\s*(?:when|at which point|at that time)\b", re.IGNORECASE)
-
-# The only letters outside ASCII that re.IGNORECASE matches to an ASCII letter (checked
-# against every code point): dotted and dotless i, long s, the Kelvin sign.
-_ASCII_FOLDS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
-
-
-@lru_cache(maxsize=8)
-def _folded(text: str) -> str:
-    """``text`` lowercased, offset for offset, so that a pattern of lowercase ASCII words
-    matched without re.IGNORECASE finds exactly what it finds in ``text`` with it.
-
-    Case-insensitive patterns run about twice as slowly (the engine compares every
-    letter both ways and cannot rule out alternatives by their first letter), and
-    find_time_refs runs up to a dozen per sentence; lowering the article once (cached:
-    it is called once per sentence of the same text) costs next to nothing.
-    """
-    if not text.isascii():
-        for letter, ascii_letter in _ASCII_FOLDS.items():
-            if letter in text:
-                text = text.replace(letter, ascii_letter)
-    return text.lower()  # one character each: U+0130, the only exception, is replaced
 
 
 @cache
@@ -232,7 +212,7 @@ def find_time_refs(
     # Clamped as the regex engine clamps them, so slices and str.find see the same span.
     start, end = min(max(start, 0), len(text)), min(max(end, 0), len(text))
     lex = _lexicon()
-    folded = _folded(text)  # the patterns run on this; offsets and spellings come from text
+    folded = fold_case(text)  # the patterns run on this; offsets and spellings come from text
     # One cheap pass says which kinds of expression can be there; only those are parsed.
     # It also says where month names and weekdays stand, so that the patterns that begin
     # with one are tried there instead of searched for along the whole sentence.
@@ -401,7 +381,7 @@ def _bare_month_ref(text: str, m: re.Match, lex: _Lexicon, pub: date | None) -> 
 
 
 # "by the end of 2024": the year's last month.
-_END_OF_YEAR = re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+((?:19|20)\d\d)\b")  # on _folded
+_END_OF_YEAR = re.compile(r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+((?:19|20)\d\d)\b")  # on folded text
 
 
 def _day_ref(text: str, m: re.Match, lex: _Lexicon, pub: date | None) -> TimeRef | None:
