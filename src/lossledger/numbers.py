@@ -455,12 +455,15 @@ class _TokenStream:
 
     __slots__ = ("_finder", "_text", "done", "items", "point")
 
-    def __init__(self, finder: NumberFinder, text: str, first: _Token) -> None:
+    def __init__(
+        self, finder: NumberFinder, text: str, first: _Token, second: _Token | None = None
+    ) -> None:
+        """Start at ``first``; ``second``, if given, is the token already read after it."""
         self._finder = finder
         self._text = text
-        self.items: list[_Token] = [first]
+        self.items: list[_Token] = [first] if second is None else [first, second]
         self.done = False
-        self.point = first.kind == _POINT
+        self.point = first.kind == _POINT or (second is not None and second.kind == _POINT)
 
     def get(self, i: int) -> _Token | None:
         """Token ``i`` (reading forward as needed), or None past the number's end."""
@@ -606,6 +609,12 @@ class NumberFinder:
             rf"(?:{_SP}+(?P<sscale>{spaced})(?![\w]))?"
             rf"|(?i:(?P<word>{all_words}))\b)"
         )
+        # The words that may follow digits (see _CAN_FOLLOW), after plain spaces.
+        after_digits = _alt(
+            [w for w, (kind, _) in self._word_kind.items() if kind in _CAN_FOLLOW[_NUM]],
+            flexible_space=False,
+        )
+        self._after_digits_re = re.compile(rf"{_SP}+(?i:(?P<word>{after_digits}))\b")
 
         # Context before a number.
         cur_codes = [c for c in lx.currency_prefixes if c[:1].isalpha()]
@@ -796,7 +805,8 @@ class NumberFinder:
         glue = m.group("glue") or ""
         sscale = m.group("sscale")
         end = m.end()
-        compact = digits.replace(",", "").translate(_SPACE_DELETE)
+        # Plain digits, the common case, have no separator to strip.
+        compact = digits if digits.isdigit() else digits.replace(",", "").translate(_SPACE_DELETE)
         if len(compact) - compact.count(".") > _MAX_DIGITS:
             return _Token(_BAD, 0.0, start, end, text[start:end])
         value = float(compact)
@@ -840,6 +850,14 @@ class NumberFinder:
         """The token right after ``prev`` if it can continue a number, else None."""
         if count >= _MAX_TOKENS or text[prev.end : prev.end + 1] not in _CONT_FIRST:
             return None  # the continuation always starts with a space or a hyphen
+        if prev.kind == _NUM:
+            # Only a multiplier or "and" follows digits, and never after a hyphen: a
+            # pattern for just those words is much cheaper than the general one.
+            m = self._after_digits_re.match(text, prev.end)
+            if m is None:
+                return None
+            tok = self._word_token(text, m.start("word"), m.end("word"))
+            return tok if tok.kind in _CAN_FOLLOW[_NUM] else None
         m = self._cont_re.match(text, prev.end)
         if m is None:
             return None
@@ -891,13 +909,26 @@ class NumberFinder:
             if first.kind == _BAD:
                 pos = max(first.end, m.end(), pos + 1)
                 continue
-            stream = _TokenStream(self, text, first)
-            parsed = self._parse(stream)
-            if parsed is None:
-                pos = max(first.end, pos + 1)
-                continue
-            count, value, scale = parsed
-            tokens = stream.items[:count]
+            second = None
+            if first.kind == _NUM and not first.scaled:
+                second = self._next_token(text, first, 1)
+            if first.kind == _NUM and second is None:
+                # Most numbers are one run of digits ("1,200 people", "46k"): nothing can
+                # follow it, so the parser is skipped. Value and scale are what _parse
+                # gives (for unscaled digits 0.0 + v, which reads "-0" as 0.0).
+                tokens = [first]
+                if first.scaled:
+                    value, scale = first.value, first.scale
+                else:
+                    value, scale = 0.0 + first.value, 1.0
+            else:
+                stream = _TokenStream(self, text, first, second)
+                parsed = self._parse(stream)
+                if parsed is None:
+                    pos = max(first.end, pos + 1)
+                    continue
+                count, value, scale = parsed
+                tokens = stream.items[:count]
             pos = max(tokens[-1].end, pos + 1)
             if not math.isfinite(value):
                 continue
