@@ -602,6 +602,10 @@ class NumberFinder:
             rf"(?={first_set})(?<![\w])(?:{vague_qual}|{vague_re}|{word_seed})"
         )
         self._digit_seed_re = re.compile(r"(?=[-−.\d])" + digits_seed)
+        # A digit that follows no word character: every digit seed holds one at most
+        # two characters after its start ("-.5"). A pattern that starts with a character
+        # class lets ``re`` skip ahead in C, so it is the fast way to find seeds.
+        self._digit_lead_re = re.compile(r"\d(?<!\w\d)")
         all_words = _alt(list(self._word_kind), flexible_space=False)
         self._cont_re = re.compile(
             rf"(?P<sep>{_SP}*[-‐‑]{_SP}*|{_SP}+)"
@@ -872,6 +876,30 @@ class NumberFinder:
             return None
         return tok
 
+    def _digit_seed(self, text: str, pos: int) -> re.Match[str] | None:
+        """The first digit seed at or after ``pos``: ``_digit_seed_re.search(text, pos)``.
+
+        A seed starts at its first digit d, or one or two characters before it when a
+        sign or a point sits there ("-5", ".5", "-.5"), and d follows no word character.
+        So only those few places, next to each digit that ``_digit_lead_re`` finds, are
+        tried, leftmost first, as the search would.
+        """
+        match = self._digit_seed_re.match
+        find_lead = self._digit_lead_re.search
+        lead = find_lead(text, pos)
+        while lead is not None:
+            d = lead.start()
+            start = d
+            if d > pos and text[d - 1] in "-−.":
+                start = max(pos, d - 2)
+            while start <= d:
+                m = match(text, start)
+                if m is not None:
+                    return m
+                start += 1
+            lead = find_lead(text, d + 1)
+        return None
+
     def _atoms(self, text: str, phones: list[tuple[int, int]]) -> list[_Atom]:
         """Find every number atom in order; drop the ones that are not figures."""
         atoms: list[_Atom] = []
@@ -879,16 +907,16 @@ class NumberFinder:
         if len(lowered) != len(text):
             # A few characters lower-case to two ("İ"); keep offsets equal.
             lowered = text.translate(_ASCII_LOWER)
-        word_re, digit_re = self._word_seed_re, self._digit_seed_re
+        word_re, digit_seed = self._word_seed_re, self._digit_seed
         n = len(text)
         pos = 0
         wm = word_re.search(lowered, 0)
-        dm = digit_re.search(text, 0)
+        dm = digit_seed(text, 0)
         while pos < n and (wm is not None or dm is not None):
             if wm is not None and wm.start() < pos:
                 wm = word_re.search(lowered, pos)
             if dm is not None and dm.start() < pos:
-                dm = digit_re.search(text, pos)
+                dm = digit_seed(text, pos)
             if wm is None and dm is None:
                 break
             if dm is None or (wm is not None and wm.start() < dm.start()):
