@@ -724,7 +724,7 @@ class NumberFinder:
         )
         self._month_after_re = re.compile(rf"(?:{day_sep}\d{{1,2}})?{_SP}+(?:of{_SP}+)?{months}\b")
         self._months = frozenset(lx.months) | frozenset(m.upper() for m in lx.months)
-        self._time_re = re.compile(rf"{_SP}*(?i:" + _alt(lx.time_suffixes) + r")(?![^\W\d_])")
+        clock_time = rf"{_SP}*(?i:" + _alt(lx.time_suffixes) + r")(?![^\W\d_])"
         age_after = []
         for phrase in lx.age_after:
             body = _phrase_re(phrase)
@@ -733,7 +733,10 @@ class NumberFinder:
             else:
                 age_after.append(f"{_SP}+" + body)
         age_after.sort(key=len, reverse=True)
-        self._age_after_re = re.compile(r"(?i:" + "|".join(age_after or ["(?!)"]) + r")\b")
+        age_after_re = r"(?i:" + "|".join(age_after or ["(?!)"]) + r")\b"
+        # A clock time ("5 pm") or an age ("45 years old") after a number: either one
+        # excludes it, so one pattern tests both with a single match call.
+        self._time_or_age_after_re = re.compile(rf"(?:{clock_time})|(?:{age_after_re})")
         self._age_before_re = re.compile(r"(?<![\w])(?i:" + _phrases(lx.age_before) + rf"){_SP}+\Z")
         self._denominator_re = re.compile(
             rf"(?:{_SP}+|{_SP}*-{_SP}*)(?i:" + _alt(lx.fraction_denominators, False) + r")\b"
@@ -804,22 +807,20 @@ class NumberFinder:
 
     def _digit_token(self, text: str, m: re.Match[str], signed: bool) -> _Token:
         """Turn a digits match (seed or continuation) into a token."""
-        digits = m.group("digits")
-        start = m.start("sign") if signed and m.group("sign") else m.start("digits")
-        glue = m.group("glue") or ""
-        sscale = m.group("sscale")
+        digits, glue, sscale = m.group("digits", "glue", "sscale")
+        sign = m.group("sign") if signed else None  # continuations have no sign group
+        start = m.start("sign") if sign else m.start("digits")
         end = m.end()
         # Plain digits, the common case, have no separator to strip.
         compact = digits if digits.isdigit() else digits.replace(",", "").translate(_SPACE_DELETE)
         if len(compact) - compact.count(".") > _MAX_DIGITS:
             return _Token(_BAD, 0.0, start, end, text[start:end])
         value = float(compact)
-        if signed and m.group("sign"):
+        if sign:
             value = -value
         is_int = "." not in compact
         has_sep = compact != digits or not is_int
         scale = 1.0
-        kind = _NUM
         if glue:
             if glue in self._glued_scales:
                 scale = self._glued_scales[glue]
@@ -830,8 +831,8 @@ class NumberFinder:
                 return _Token(_BAD, 0.0, start, m.end("glue"), text[start : m.end("glue")])
         elif sscale:
             scale = self._spaced_scales[sscale]
-        tok = _Token(
-            kind,
+        return _Token(
+            _NUM,
             value * scale,
             start,
             end,
@@ -839,10 +840,9 @@ class NumberFinder:
             is_int=is_int,
             scaled=scale != 1.0,
             scale=scale,
-            has_sep=has_sep or bool(signed and m.group("sign")),
-            glue=glue,
+            has_sep=has_sep or bool(sign),
+            glue=glue or "",
         )
-        return tok
 
     def _word_token(self, text: str, start: int, end: int) -> _Token:
         """A number word (or "and", "a", "of", ...) as a token; unknown words are _BAD."""
@@ -1313,8 +1313,11 @@ class NumberFinder:
             # A token longer than _MAX_TOKEN_CHARS (a hash, a run with no spaces) is
             # not prose; the bound also keeps the scan linear on space-free text.
             floor = max(0, start - _MAX_TOKEN_CHARS)
-            left_m = _TAIL_NONSPACE.search(text, floor, start)
-            left = left_m.start() if left_m is not None else start
+            # Walk back to the token's start: a regex search ending at ``start`` would
+            # try every position from ``floor`` on, several times slower.
+            left = start
+            while left > floor and not text[left - 1].isspace():
+                left -= 1
             ceiling = min(len(text), end + _MAX_TOKEN_CHARS)
             right_m = _WHITESPACE.search(text, end, ceiling)
             right = right_m.start() if right_m is not None else ceiling
@@ -1478,47 +1481,57 @@ class NumberFinder:
             i = k
         return words
 
-    def _hedge_gate(self, text: str, pos: int) -> re.Pattern[str] | None:
-        """The hedge pattern to search before ``pos``, or None if no hedge can end there.
+    @staticmethod
+    def _cue_before(text: str, pos: int) -> tuple[str, str]:
+        """What ends right before ``pos``, skipping spaces and quotation marks.
+
+        Returns the last character there and, if it is a letter, the lower-cased word
+        it ends ("" otherwise); ("", "") at the start of the text. The look-back gates
+        (:meth:`_may_precede`, :meth:`_hedge_gate`) test this, so it is read once per
+        position and shared.
+        """
+        j = pos
+        while j > 0 and text[j - 1] in _SPACE_QUOTE_CHARS:
+            j -= 1
+        if j == 0:
+            return "", ""
+        ch = text[j - 1]
+        if not ch.isalpha():
+            return ch, ""
+        k = j - 1
+        while k > 0 and text[k - 1].isalpha():
+            k -= 1
+        return ch, text[k:j].lower()
+
+    def _hedge_gate(self, cue: tuple[str, str]) -> re.Pattern[str] | None:
+        """The hedge pattern to search before a cue, or None if no hedge can end there.
 
         The same test as :meth:`_may_precede`; when a word ends there, only the hedges
         ending with that word can match, so their own smaller pattern is returned.
         """
-        j = pos
-        while j > 0 and text[j - 1] in _SPACE_QUOTE_CHARS:
-            j -= 1
-        if j == 0:
+        ch, word = cue
+        if not ch:
             return None
-        ch = text[j - 1]
         if ch in self._hedge_chars:
             return self._hedge_re
-        if not ch.isalpha():
+        if not word:
             return None
-        k = j - 1
-        while k > 0 and text[k - 1].isalpha():
-            k -= 1
-        return self._hedge_re_by_word.get(text[k:j].lower())
+        return self._hedge_re_by_word.get(word)
 
-    def _may_precede(self, text: str, pos: int, last_words: frozenset[str], chars: str) -> bool:
-        """Cheap gate before a look-back regex: could a cue end right before ``pos``?
+    @staticmethod
+    def _may_precede(cue: tuple[str, str], last_words: frozenset[str], chars: str) -> bool:
+        """Cheap gate before a look-back regex: could a cue end where ``cue`` was read?
 
-        True when, skipping spaces and quotation marks, the text before ``pos`` ends
-        with one of ``chars`` or with a word in ``last_words`` (lower-cased).
+        True when, skipping spaces and quotation marks, the text there ends with one
+        of ``chars`` or with a word in ``last_words`` (lower-cased). ``cue`` comes
+        from :meth:`_cue_before`.
         """
-        j = pos
-        while j > 0 and text[j - 1] in _SPACE_QUOTE_CHARS:
-            j -= 1
-        if j == 0:
+        ch, word = cue
+        if not ch:
             return False
-        ch = text[j - 1]
         if ch in chars:
             return True
-        if not ch.isalpha():
-            return False
-        k = j - 1
-        while k > 0 and text[k - 1].isalpha():
-            k -= 1
-        return text[k:j].lower() in last_words
+        return bool(word) and word in last_words
 
     def _contextualise(self, text: str, cand: _Cand, prev_end: int) -> NumberMention | None:
         """Add currency, hedges and percent to a number or range and set its bound.
@@ -1533,7 +1546,9 @@ class NumberFinder:
         left = num_start
         unit = ""
         cm = None
-        if self._may_precede(text, num_start, self._cur_last_words, self._cur_chars):
+        # The cue before the left edge, read again only when the edge moves.
+        cue_pos, cue = num_start, self._cue_before(text, num_start)
+        if self._may_precede(cue, self._cur_last_words, self._cur_chars):
             cm = self._cur_before_re.search(text, max(prev_end, num_start - 12), num_start)
         if cm is not None:
             unit = "currency"
@@ -1543,7 +1558,9 @@ class NumberFinder:
         hedge = ""
         hedge_bound = ""
         hm = None
-        hedge_re = self._hedge_gate(text, left)
+        if left != cue_pos:
+            cue_pos, cue = left, self._cue_before(text, left)
+        hedge_re = self._hedge_gate(cue)
         if hedge_re is not None:
             hm = hedge_re.search(text, max(prev_end, left - _HEDGE_WINDOW), left)
         if hm is not None:
@@ -1594,7 +1611,9 @@ class NumberFinder:
             hedge, hedge_bound = "", ""
             left = cm.start("cur") if cm is not None else num_start
 
-        if self._excluded_in_context(text, cand, left, hedge, end, unit):
+        if left != cue_pos:
+            cue_pos, cue = left, self._cue_before(text, left)
+        if self._excluded_in_context(text, cand, left, cue, hedge, end, unit):
             return None
 
         # Bounds.
@@ -1639,9 +1658,19 @@ class NumberFinder:
         )
 
     def _excluded_in_context(
-        self, text: str, cand: _Cand, left: int, hedge: str, end: int, unit: str
+        self,
+        text: str,
+        cand: _Cand,
+        left: int,
+        cue: tuple[str, str],
+        hedge: str,
+        end: int,
+        unit: str,
     ) -> bool:
-        """Dates, clock times, years, ages and measurements: not figures."""
+        """Dates, clock times, years, ages and measurements: not figures.
+
+        ``cue`` is what ends before ``left`` (see :meth:`_cue_before`).
+        """
         lx = self.lexicon
         first, last = cand.atoms[0], cand.atoms[-1]
         if cand.vague:
@@ -1649,8 +1678,9 @@ class NumberFinder:
         # Metres: "a 10m wall" (no currency sign) is a measurement, not ten million.
         if last.glue == "m" and unit != "currency" and self._metre_re.match(text, last.end):
             return True
-        # Clock times: "5 pm", "0800 GMT".
-        if self._time_re.match(text, cand.num_end):
+        # Clock times and ages written after the number: "5 pm", "0800 GMT", "45 years
+        # old", "a 45-year-old".
+        if self._time_or_age_after_re.match(text, cand.num_end):
             return True
         # Dates: a day number next to a month name.
         if (
@@ -1661,12 +1691,10 @@ class NumberFinder:
             return True
         if last.plain_int and 1 <= last.value <= 31 and self._month_after_re.match(text, last.end):
             return True
-        # Ages: "aged 45", "a 45-year-old", "45 years old".
-        if self._may_precede(text, left, self._age_last_words, "") and self._age_before_re.search(
+        # Ages written before: "aged 45".
+        if self._may_precede(cue, self._age_last_words, "") and self._age_before_re.search(
             text, max(0, left - 20), left
         ):
-            return True
-        if self._age_after_re.match(text, cand.num_end):
             return True
         if (
             first.plain_int
@@ -1679,12 +1707,12 @@ class NumberFinder:
             and len(cand.atoms) == 1
             and first.plain_int
             and first.value <= 120
-            and _NAME_COMMA.search(text, max(0, left - 40), left)
             and text[cand.num_end : cand.num_end + 1] == ","
+            and _NAME_COMMA.search(text, max(0, left - 40), left)
         ):
             return True  # "Olena Bondar, 46, had travelled": an age in apposition
         # Years.
-        if unit == "" and all(self._year_like(a) for a in cand.atoms):
+        if unit == "" and first.plain_int and all(map(self._year_like, cand.atoms)):
             prev = self._prev_words(text, left, 3)
             lowered = [w.lower() for w in prev]
             # The one, two and three words before: "in", "end of", "in the year".
@@ -1794,7 +1822,6 @@ class NumberFinder:
 
 _CONT_FIRST = frozenset(" \t\u00a0\u2009\u202f-‐‑")
 _WHITESPACE = re.compile(r"\s")
-_TAIL_NONSPACE = re.compile(r"\S*\Z")
 _SPACE_DELETE = {ord(c): None for c in " \u00a0\u2009\u202f"}
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 _WORD_GAP_CHARS = frozenset(" \t\u00a0\u2009\u202f-" + _QUOTE_CHARS)
