@@ -768,6 +768,7 @@ class NumberFinder:
             r"|\+?\d{1,4}(?:[-.]\d{2,5}){2,}"  # phone numbers with dashes or dots
             r"|\+\d[\d\-./()]{6,}"  # +digits long enough to be a phone number
         )
+        # Both forms start with "+" or "(": _phone_spans relies on it.
         self._phone_re = re.compile(
             r"\+\d{1,3}(?:[ .\-/]?\(?\d{1,5}\)?){2,6}(?![\w])"
             r"|\(\d{2,5}\)[ .\-]?\d{3,4}[ .\-]\d{3,5}(?![\w])"
@@ -787,7 +788,7 @@ class NumberFinder:
             raise TypeError(f"find_numbers expects str, got {type(text).__name__}")
         if not text:
             return []
-        phones = [(m.start(), m.end()) for m in self._phone_re.finditer(text)]
+        phones = self._phone_spans(text)
         atoms = self._atoms(text, phones)
         cands = self._ranges(text, atoms)
         mentions: list[NumberMention] = []
@@ -800,6 +801,18 @@ class NumberFinder:
                 mentions.append(mention)
                 prev_end = mention.end
         return self._join_bounds(text, mentions)
+
+    def _phone_spans(self, text: str) -> list[tuple[int, int]]:
+        """The spans of the phone numbers in ``text``, in order.
+
+        Every phone number starts with "+" or "(" (see ``_phone_re``), so the scan
+        starts at the first of them, and most texts, which hold neither, skip it:
+        ``str.find`` is far faster than a regex scan.
+        """
+        firsts = [i for i in (text.find("+"), text.find("(")) if i >= 0]
+        if not firsts:
+            return []
+        return [m.span() for m in self._phone_re.finditer(text, min(firsts))]
 
     # ----------------------------------------------------------------------------------
     # Step 1: atoms
