@@ -640,8 +640,19 @@ class NumberFinder:
         word_hedges = [h for h in all_hedges if h[:1].isalnum()]
         sym_hedges = [h for h in all_hedges if not h[:1].isalnum()]
 
+        def first_chars(phrases: list[str]) -> str:
+            return "".join(sorted({re.escape(p.strip()[0]) for p in phrases if p.strip()}))
+
         def hedge_pattern(words: list[str]) -> re.Pattern[str]:
+            # The look-ahead lets a search ending at a number skip, in one test, the
+            # many positions where no hedge starts (it is searched for, not matched).
+            starts = []
+            if first_chars(words):
+                starts.append(f"(?i:[{first_chars(words)}])")
+            if first_chars(sym_hedges):
+                starts.append(f"[{first_chars(sym_hedges)}]")
             return re.compile(
+                "(?=" + ("|".join(starts) or "(?!)") + ")"
                 r"(?:(?<![\w])(?P<hw>(?i:"
                 + _alt(words)
                 + rf"))(?={_SP}|{_QUOTE})|(?<![<>=~≈])(?P<hs>"
@@ -725,18 +736,21 @@ class NumberFinder:
         self._month_after_re = re.compile(rf"(?:{day_sep}\d{{1,2}})?{_SP}+(?:of{_SP}+)?{months}\b")
         self._months = frozenset(lx.months) | frozenset(m.upper() for m in lx.months)
         clock_time = rf"{_SP}*(?i:" + _alt(lx.time_suffixes) + r")(?![^\W\d_])"
-        age_after = []
-        for phrase in lx.age_after:
-            body = _phrase_re(phrase)
-            if phrase.startswith("-"):
-                age_after.append(f"{_SP}*" + body)
-            else:
-                age_after.append(f"{_SP}+" + body)
-        age_after.sort(key=len, reverse=True)
-        age_after_re = r"(?i:" + "|".join(age_after or ["(?!)"]) + r")\b"
+        # Ages after a number: "-year-old" may touch it, "years old" needs a space.
+        hyphen_ages = sorted(
+            (_phrase_re(p) for p in lx.age_after if p.startswith("-")), key=len, reverse=True
+        )
+        spaced_ages = sorted(
+            (_phrase_re(p) for p in lx.age_after if not p.startswith("-")), key=len, reverse=True
+        )
+        age_after = (
+            rf"{_SP}*(?i:" + ("|".join(hyphen_ages) or "(?!)") + r")\b"
+            rf"|{_SP}+(?i:" + ("|".join(spaced_ages) or "(?!)") + r")\b"
+        )
         # A clock time ("5 pm") or an age ("45 years old") after a number: either one
-        # excludes it, so one pattern tests both with a single match call.
-        self._time_or_age_after_re = re.compile(rf"(?:{clock_time})|(?:{age_after_re})")
+        # excludes it, so one pattern tests both with a single match call. Spaces are
+        # matched outside the case-insensitive groups, which is faster in ``re``.
+        self._time_or_age_after_re = re.compile(rf"{clock_time}|{age_after}")
         self._age_before_re = re.compile(r"(?<![\w])(?i:" + _phrases(lx.age_before) + rf"){_SP}+\Z")
         self._denominator_re = re.compile(
             rf"(?:{_SP}+|{_SP}*-{_SP}*)(?i:" + _alt(lx.fraction_denominators, False) + r")\b"
