@@ -406,6 +406,9 @@ class _Atom:
     glue: str = ""
     word: str = ""  # the lower-cased word if the number is a single word
     rounded: bool = False  # a loose round number: "a dozen", "two dozen", "half a million"
+    # False when no tail pattern (percent, trailing hedge, unit, clock time, age,
+    # fraction, metres) can match right after the atom: see NumberFinder._tail_gate_re.
+    tail_cue: bool = True
 
     @property
     def mantissa(self) -> float:
@@ -758,6 +761,7 @@ class NumberFinder:
         self._metre_re = re.compile(
             rf"(?:{_SP}+|{_SP}*-{_SP}*)(?i:" + _alt(lx.metre_cues, False) + r")\b"
         )
+        self._tail_gate_re = self._compile_tail_gate()
         self._one_after_re = (
             re.compile(
                 r"(?:"
@@ -788,6 +792,48 @@ class NumberFinder:
             r"|\(\d{2,5}\)[ .\-]?\d{3,4}[ .\-]\d{3,5}(?![\w])"
         )
         self._token_strip = "\"'“”‘’«»„‚()[]{}<>.,;:!?…"
+
+    def _compile_tail_gate(self) -> re.Pattern[str]:
+        """One cheap pattern that must match wherever a tail pattern matches.
+
+        The tail patterns (``_pct_re``, ``_trail_re``, ``_cur_word_re``,
+        ``_time_or_age_after_re``, ``_denominator_re``, ``_metre_re``,
+        ``_after_digits_re``) all start, past spaces, with "-" or with one of their
+        phrases. The gate runs on the lower-cased text and passes when, past spaces,
+        there is "-", a phrase's leading symbol, a phrase's first ASCII word as a whole
+        word, or any non-ASCII character (in or right after a word), so case folding
+        (``re`` matches "ſ" to "s") can never hide a match. Most numbers are followed
+        by a plain word ("people") that the gate rejects, sparing the tail patterns.
+        """
+        lx = self.lexicon
+        after_digits = [w for w, (kind, _) in self._word_kind.items() if kind in _CAN_FOLLOW[_NUM]]
+        phrases = [
+            *lx.percent_markers,
+            *lx.trailing_hedges,
+            *lx.currency_words,
+            *lx.time_suffixes,
+            *lx.age_after,
+            *lx.fraction_denominators,
+            *lx.metre_cues,
+            *after_digits,
+        ]
+        if any(c in _ASCII_FOLDS for phrase in phrases for c in phrase):
+            return re.compile("")  # such a phrase can match ASCII text oddly: always pass
+        first_words: set[str] = set()
+        symbols = {"-"}
+        for phrase in phrases:
+            body = phrase.strip().lower()
+            if not body or not body[0].isascii():
+                continue  # the non-ASCII branch of the gate covers it
+            word = _ASCII_WORD.match(body)
+            if word is not None:
+                first_words.add(word.group())
+            else:
+                symbols.add(body[0])
+        return re.compile(
+            rf"{_SP}*(?:{_alt(first_words, False)}(?![a-z])|[a-z]*[^\x00-\x7f]"
+            rf"|[{re.escape(''.join(sorted(symbols)))}])"
+        )
 
     # ----------------------------------------------------------------------------------
     # Public entry point
@@ -935,6 +981,7 @@ class NumberFinder:
             # A few characters lower-case to two ("İ"); keep offsets equal.
             lowered = text.translate(_ASCII_LOWER)
         word_re, digit_seed = self._word_seed_re, self._digit_seed
+        tail_gate = self._tail_gate_re.match
         n = len(text)
         pos = 0
         wm = word_re.search(lowered, 0)
@@ -965,8 +1012,11 @@ class NumberFinder:
                 pos = max(first.end, m.end(), pos + 1)
                 continue
             second = None
+            tail_at, tail_cue = -1, True  # the tail gate's last answer, and where
             if first.kind == _NUM and not first.scaled:
-                second = self._next_token(text, first, 1)
+                tail_at, tail_cue = first.end, tail_gate(lowered, first.end) is not None
+                if tail_cue:  # else no multiplier follows either
+                    second = self._next_token(text, first, 1)
             if first.kind == _NUM and second is None:
                 # Most numbers are one run of digits ("1,200 people", "46k"): nothing can
                 # follow it, so the parser is skipped. Value and scale are what _parse
@@ -988,7 +1038,12 @@ class NumberFinder:
             if not math.isfinite(value):
                 continue
             atom = self._make_atom(text, tokens, value, scale)
-            if atom is not None and not self._atom_excluded(text, atom, tokens, phones):
+            if atom is None:
+                continue
+            if atom.end != tail_at:
+                tail_cue = tail_gate(lowered, atom.end) is not None
+            atom.tail_cue = tail_cue
+            if not self._atom_excluded(text, atom, tokens, phones):
                 atoms.append(atom)
         return atoms
 
@@ -1383,7 +1438,7 @@ class NumberFinder:
             ):
                 return True  # "alert(11)": an argument in code, not a count
         if atom.kind == "words":
-            if self._denominator_re.match(text, end):
+            if atom.tail_cue and self._denominator_re.match(text, end):
                 return True  # "two-thirds", "one fifth": a fraction
             cm = self._compound_re.match(text, end)
             if cm and len(tokens) == 1:
@@ -1396,7 +1451,7 @@ class NumberFinder:
                     return True
                 if self._one_after_re.match(text, end):
                     return True
-        elif atom.kind == "digits" and self._denominator_re.match(text, end):
+        elif atom.kind == "digits" and atom.tail_cue and self._denominator_re.match(text, end):
             return True
         return False
 
@@ -1611,13 +1666,15 @@ class NumberFinder:
             hedge = " ".join(words.split())
 
         end = num_end
-        pm = self._pct_re.match(text, end)
+        # The tail gate answered for num_end; past a percent sign, every pattern runs.
+        tail_cue = cand.atoms[-1].tail_cue
+        pm = self._pct_re.match(text, end) if tail_cue else None
         if pm is not None:
             unit = "percent"
             end = pm.end()
         trail = ""
         trail_bound = ""
-        if len(cand.atoms) == 1 and not cand.vague:
+        if len(cand.atoms) == 1 and not cand.vague and (tail_cue or end != num_end):
             tm = self._trail_re.match(text, end)
             if tm is not None:
                 trail = tm.group("t").strip()
@@ -1625,7 +1682,7 @@ class NumberFinder:
                 if trail[:1] == "-":
                     trail = trail[1:]  # "40-odd", "100-plus": the hedge word is "odd"
                 end = tm.end()
-        if not unit and self._cur_word_re.match(text, end):
+        if not unit and (tail_cue or end != num_end) and self._cur_word_re.match(text, end):
             unit = "currency"
         if (
             hedge_bound == "lower"
@@ -1703,11 +1760,16 @@ class NumberFinder:
         if cand.vague:
             return False
         # Metres: "a 10m wall" (no currency sign) is a measurement, not ten million.
-        if last.glue == "m" and unit != "currency" and self._metre_re.match(text, last.end):
+        if (
+            last.glue == "m"
+            and unit != "currency"
+            and last.tail_cue
+            and self._metre_re.match(text, last.end)
+        ):
             return True
         # Clock times and ages written after the number: "5 pm", "0800 GMT", "45 years
         # old", "a 45-year-old".
-        if self._time_or_age_after_re.match(text, cand.num_end):
+        if last.tail_cue and self._time_or_age_after_re.match(text, cand.num_end):
             return True
         # Dates: a day number next to a month name.
         if (
@@ -1854,6 +1916,9 @@ _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 _WORD_GAP_CHARS = frozenset(" \t\u00a0\u2009\u202f-" + _QUOTE_CHARS)
 _QUOTE_TO_SPACE = {ord(c): " " for c in _QUOTE_CHARS}
 _SPACE_QUOTE_CHARS = frozenset(" \t\u00a0\u2009\u202f" + _QUOTE_CHARS)
+_ASCII_WORD = re.compile(r"[a-z]+")
+# The only non-ASCII characters ``re`` matches to ASCII letters when ignoring case.
+_ASCII_FOLDS = frozenset("\u0130\u0131\u017f\u212a")
 
 _DEFAULT: NumberFinder | None = None
 
