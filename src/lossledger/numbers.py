@@ -431,6 +431,9 @@ class _Cand:
     vague: bool = False
 
 
+# What ends before a position: (where it ends, last character, lower-cased word).
+_Cue = tuple[int, str, str]
+
 # Which token kinds may follow which, while reading ahead. Reading stops at the first
 # token that cannot follow, so a run of unrelated number words ("one one one") costs
 # one token each. (The parser applies the finer rules.)
@@ -663,7 +666,13 @@ class NumberFinder:
                 + rf"))(?P<gap>{_SP}*(?:{_QUOTE}{_SP}*)?)\Z"
             )
 
-        self._hedge_re = hedge_pattern(word_hedges)
+        def hedge_search(words: list[str]) -> tuple[re.Pattern[str], int]:
+            # With the pattern, the length of its longest phrase written with single
+            # spaces (symbol hedges are in every pattern): see _contextualise.
+            longest = max(len(" ".join(h.split())) for h in [*words, *sym_hedges, ""])
+            return hedge_pattern(words), longest
+
+        self._hedge_all = hedge_search(word_hedges)
         self._hedge_bound = all_hedges
         # Gates for the look-back searches (see _may_precede).
         by_last_word: dict[str, list[str]] = {}
@@ -674,7 +683,7 @@ class NumberFinder:
         self._hedge_last_words = frozenset(by_last_word)
         # A word right before a number can only end the hedges that end with it: a search
         # over those few is several times faster than over all of them.
-        self._hedge_re_by_word = {w: hedge_pattern(hs) for w, hs in by_last_word.items()}
+        self._hedge_by_word = {w: hedge_search(hs) for w, hs in by_last_word.items()}
         self._hedge_chars = "".join(sorted({h[-1] for h in all_hedges if not h[-1].isalnum()}))
         self._cur_last_words = frozenset(
             re.sub(r"[^A-Za-z]+$", "", c).split()[-1].lower() for c in cur_codes if c.strip()
@@ -1564,51 +1573,52 @@ class NumberFinder:
         return words
 
     @staticmethod
-    def _cue_before(text: str, pos: int) -> tuple[str, str]:
+    def _cue_before(text: str, pos: int) -> _Cue:
         """What ends right before ``pos``, skipping spaces and quotation marks.
 
-        Returns the last character there and, if it is a letter, the lower-cased word
-        it ends ("" otherwise); ("", "") at the start of the text. The look-back gates
-        (:meth:`_may_precede`, :meth:`_hedge_gate`) test this, so it is read once per
-        position and shared.
+        Returns where it ends, its last character and, if that is a letter, the
+        lower-cased word it ends ("" otherwise); (0, "", "") at the start of the text.
+        The look-back gates (:meth:`_may_precede`, :meth:`_hedge_gate`) test this, so
+        it is read once per position and shared.
         """
         j = pos
         while j > 0 and text[j - 1] in _SPACE_QUOTE_CHARS:
             j -= 1
         if j == 0:
-            return "", ""
+            return 0, "", ""
         ch = text[j - 1]
         if not ch.isalpha():
-            return ch, ""
+            return j, ch, ""
         k = j - 1
         while k > 0 and text[k - 1].isalpha():
             k -= 1
-        return ch, text[k:j].lower()
+        return j, ch, text[k:j].lower()
 
-    def _hedge_gate(self, cue: tuple[str, str]) -> re.Pattern[str] | None:
-        """The hedge pattern to search before a cue, or None if no hedge can end there.
+    def _hedge_gate(self, cue: _Cue) -> tuple[re.Pattern[str], int] | None:
+        """The hedge search for a cue (pattern, longest phrase), or None if no hedge
+        can end there.
 
         The same test as :meth:`_may_precede`; when a word ends there, only the hedges
         ending with that word can match, so their own smaller pattern is returned.
         """
-        ch, word = cue
+        _, ch, word = cue
         if not ch:
             return None
         if ch in self._hedge_chars:
-            return self._hedge_re
+            return self._hedge_all
         if not word:
             return None
-        return self._hedge_re_by_word.get(word)
+        return self._hedge_by_word.get(word)
 
     @staticmethod
-    def _may_precede(cue: tuple[str, str], last_words: frozenset[str], chars: str) -> bool:
+    def _may_precede(cue: _Cue, last_words: frozenset[str], chars: str) -> bool:
         """Cheap gate before a look-back regex: could a cue end where ``cue`` was read?
 
         True when, skipping spaces and quotation marks, the text there ends with one
         of ``chars`` or with a word in ``last_words`` (lower-cased). ``cue`` comes
         from :meth:`_cue_before`.
         """
-        ch, word = cue
+        _, ch, word = cue
         if not ch:
             return False
         if ch in chars:
@@ -1642,9 +1652,18 @@ class NumberFinder:
         hm = None
         if left != cue_pos:
             cue_pos, cue = left, self._cue_before(text, left)
-        hedge_re = self._hedge_gate(cue)
-        if hedge_re is not None:
-            hm = hedge_re.search(text, max(prev_end, left - _HEDGE_WINDOW), left)
+        hedge_search = self._hedge_gate(cue)
+        if hedge_search is not None:
+            hedge_re, longest = hedge_search
+            lo = max(prev_end, left - _HEDGE_WINDOW)
+            # A hedge ends where the cue ends (only spaces and quotation marks follow
+            # it), so with single spaces between its words it starts no further back
+            # than its longest phrase: the search can start there, unless a run of
+            # spaces could stretch a phrase.
+            nearest = cue[0] - longest
+            if nearest > lo and _SP_RUN.search(text, lo, left) is None:
+                lo = nearest
+            hm = hedge_re.search(text, lo, left)
         if hm is not None:
             htext = hm.group("hw") or hm.group("hs") or ""
             key = " ".join(htext.lower().split())
@@ -1746,7 +1765,7 @@ class NumberFinder:
         text: str,
         cand: _Cand,
         left: int,
-        cue: tuple[str, str],
+        cue: _Cue,
         hedge: str,
         end: int,
         unit: str,
@@ -1917,6 +1936,7 @@ _WORD_GAP_CHARS = frozenset(" \t\u00a0\u2009\u202f-" + _QUOTE_CHARS)
 _QUOTE_TO_SPACE = {ord(c): " " for c in _QUOTE_CHARS}
 _SPACE_QUOTE_CHARS = frozenset(" \t\u00a0\u2009\u202f" + _QUOTE_CHARS)
 _ASCII_WORD = re.compile(r"[a-z]+")
+_SP_RUN = re.compile(_SP + "{2}")
 # The only non-ASCII characters ``re`` matches to ASCII letters when ignoring case.
 _ASCII_FOLDS = frozenset("\u0130\u0131\u017f\u212a")
 
