@@ -590,6 +590,8 @@ class NumberFinder:
         )
         # The leading look-aheads are a speed trick: ``re`` skips positions whose
         # first character cannot start a seed instead of trying every alternative.
+        # (The word seed tests the character before first: inside words, the most
+        # common case, that fails sooner.)
         firsts = {
             w[:1]
             for w in [
@@ -605,7 +607,7 @@ class NumberFinder:
         }
         first_set = "[" + "".join(re.escape(c) for c in sorted(firsts)) + "]"
         self._word_seed_re = re.compile(
-            rf"(?={first_set})(?<![\w])(?:{vague_qual}|{vague_re}|{word_seed})"
+            rf"(?<![\w])(?={first_set})(?:{vague_qual}|{vague_re}|{word_seed})"
         )
         self._digit_seed_re = re.compile(r"(?=[-−.\d])" + digits_seed)
         # A digit that follows no word character: every digit seed holds one at most
