@@ -326,6 +326,7 @@ _DIGITS = (
 _MAX_DIGITS = 18  # a longer digit run is an id or a hash, not a figure
 _MAX_TOKENS = 40  # a spelled-out number never needs more words than this
 _HEDGE_WINDOW = 60  # characters searched before a number for its hedge
+_MAX_RANGE_GAP = 24  # characters between the two numbers of a range, at most
 _MAX_TOKEN_CHARS = 80  # a space-free run longer than this around digits is not prose
 
 
@@ -426,9 +427,9 @@ class _Cand:
     value: float | None
     low: float | None
     high: float | None
+    vague: bool = False
     opener: str = ""  # "between" / "from"
     opener_start: int = -1
-    vague: bool = False
 
 
 # What ends before a position: (where it ends, last character, lower-cased word).
@@ -915,17 +916,18 @@ class NumberFinder:
                 return _Token(_BAD, 0.0, start, m.end("glue"), text[start : m.end("glue")])
         elif sscale:
             scale = self._spaced_scales[sscale]
+        # Positional arguments (a token is built for every number; keywords cost more).
         return _Token(
             _NUM,
             value * scale,
             start,
             end,
             text[start:end],
-            is_int=is_int,
-            scaled=scale != 1.0,
-            scale=scale,
-            has_sep=has_sep or bool(sign),
-            glue=glue or "",
+            is_int,
+            scale != 1.0,  # scaled
+            scale,
+            has_sep or bool(sign),  # has_sep
+            glue or "",
         )
 
     def _word_token(self, text: str, start: int, end: int) -> _Token:
@@ -1354,15 +1356,8 @@ class NumberFinder:
         first = tokens[0]
         if len(tokens) == 1 and first.kind == _NUM:
             plain = first.is_int and not first.has_sep and not first.scaled
-            return _Atom(
-                start,
-                end,
-                value,
-                "digits",
-                scale=first.scale,
-                plain_int=plain,
-                glue=first.glue,
-            )
+            # Positional (scale, plain_int, glue): most atoms are built here.
+            return _Atom(start, end, value, "digits", first.scale, plain, first.glue)
         has_digits = any(t.kind == _NUM for t in tokens)
         word = first.text.lower() if len(tokens) == 1 else ""
         if len(tokens) == 1 and first.kind not in _VALUE_KINDS:
@@ -1477,13 +1472,15 @@ class NumberFinder:
         n = len(atoms)
         while i < n:
             a = atoms[i]
-            if i + 1 < n:
+            # Most neighbours are too far apart to be a range: skip the call for them.
+            if i + 1 < n and atoms[i + 1].start - a.end <= _MAX_RANGE_GAP:
                 cand = self._try_range(text, a, atoms[i + 1])
                 if cand is not None:
                     out.append(cand)
                     i += 2
                     continue
-            out.append(_Cand([a], a.start, a.end, a.value, None, None, vague=a.kind == "vague"))
+            # Positional arguments: built for every number, and keywords cost more.
+            out.append(_Cand([a], a.start, a.end, a.value, None, None, a.kind == "vague"))
             i += 1
         return out
 
@@ -1497,7 +1494,7 @@ class NumberFinder:
         if a.kind == "vague" or b.kind == "vague":
             return None
         gap = text[a.end : b.start]
-        if len(gap) > 24:
+        if len(gap) > _MAX_RANGE_GAP:
             return None
         opener = ""
         opener_start = -1
