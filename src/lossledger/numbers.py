@@ -323,6 +323,14 @@ _DIGITS = (
     r"|\d+)(?:\.\d+)?"
     r"|\.\d+"
 )
+# _DIGITS after its first digit, when it starts with one: the same matches, tried in the
+# same order (\d{1,3} is \d\d{0,2}, \d+ is \d\d*), for patterns that must start with
+# that digit.
+_DIGITS_AT_DIGIT = (
+    r"(?:\d{0,2}(?:,\d{3})+(?!\d)"
+    r"|\d{0,2}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d])"
+    r"|\d*)(?:\.\d+)?"
+)
 _MAX_DIGITS = 18  # a longer digit run is an id or a hash, not a figure
 _MAX_TOKENS = 40  # a spelled-out number never needs more words than this
 _HEDGE_WINDOW = 60  # characters searched before a number for its hedge
@@ -613,8 +621,13 @@ class NumberFinder:
         self._digit_seed_re = re.compile(r"(?=[-−.\d])" + digits_seed)
         # A digit that follows no word character: every digit seed holds one at most
         # two characters after its start ("-.5"). A pattern that starts with a character
-        # class lets ``re`` skip ahead in C, so it is the fast way to find seeds.
-        self._digit_lead_re = re.compile(r"\d(?<!\w\d)")
+        # class lets ``re`` skip ahead in C, so it is the fast way to find seeds. It goes
+        # on to read the seed that starts at that digit, as the seed pattern would
+        # (_DIGITS_AT_DIGIT); its sign group is always empty.
+        self._digit_lead_re = re.compile(
+            rf"(?P<digits>\d(?<!\w\d){_DIGITS_AT_DIGIT})(?P<glue>[^\W\d_]+)?"
+            rf"(?:{_SP}+(?P<sscale>{spaced})(?![\w]))?(?P<sign>)"
+        )
         all_words = _alt(list(self._word_kind), flexible_space=False)
         self._cont_re = re.compile(
             rf"(?P<sep>{_SP}*[-‐‑]{_SP}*|{_SP}+)"
@@ -968,16 +981,17 @@ class NumberFinder:
         A seed starts at its first digit d, or one or two characters before it when a
         sign or a point sits there ("-5", ".5", "-.5"), and d follows no word character.
         So only those few places, next to each digit that ``_digit_lead_re`` finds, are
-        tried, leftmost first, as the search would.
+        tried, leftmost first, as the search would. When no sign or point sits before d,
+        the seed starts at d and the lead match, which read on, is the seed itself.
         """
         match = self._digit_seed_re.match
         find_lead = self._digit_lead_re.search
         lead = find_lead(text, pos)
         while lead is not None:
             d = lead.start()
-            start = d
-            if d > pos and text[d - 1] in "-−.":
-                start = max(pos, d - 2)
+            if d == 0 or text[d - 1] not in "-−.":
+                return lead
+            start = max(pos, d - 2)
             while start <= d:
                 m = match(text, start)
                 if m is not None:
