@@ -1834,6 +1834,10 @@ class NumberFinder:
             return True  # "Olena Bondar, 46, had travelled": an age in apposition
         # Years.
         if unit == "" and first.plain_int and all(map(self._year_like, cand.atoms)):
+            # The word right before settles most years ("in 2022"); read on only if not.
+            prev = self._prev_words(text, left, 1)
+            if prev and (prev[0] in self._months or prev[0].lower() in lx.year_cues):
+                return True
             prev = self._prev_words(text, left, 3)
             lowered = [w.lower() for w in prev]
             # The one, two and three words before: "in", "end of", "in the year".
