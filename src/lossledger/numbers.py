@@ -323,9 +323,18 @@ _DIGITS = (
     r"|\d+)(?:\.\d+)?"
     r"|\.\d+"
 )
+# _DIGITS after its first digit, when it starts with one: the same matches, tried in the
+# same order (\d{1,3} is \d\d{0,2}, \d+ is \d\d*), for patterns that must start with
+# that digit.
+_DIGITS_AT_DIGIT = (
+    r"(?:\d{0,2}(?:,\d{3})+(?!\d)"
+    r"|\d{0,2}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d])"
+    r"|\d*)(?:\.\d+)?"
+)
 _MAX_DIGITS = 18  # a longer digit run is an id or a hash, not a figure
 _MAX_TOKENS = 40  # a spelled-out number never needs more words than this
 _HEDGE_WINDOW = 60  # characters searched before a number for its hedge
+_MAX_RANGE_GAP = 24  # characters between the two numbers of a range, at most
 _MAX_TOKEN_CHARS = 80  # a space-free run longer than this around digits is not prose
 
 
@@ -406,6 +415,9 @@ class _Atom:
     glue: str = ""
     word: str = ""  # the lower-cased word if the number is a single word
     rounded: bool = False  # a loose round number: "a dozen", "two dozen", "half a million"
+    # False when no tail pattern (percent, trailing hedge, unit, clock time, age,
+    # fraction, metres) can match right after the atom: see NumberFinder._tail_gate_re.
+    tail_cue: bool = True
 
     @property
     def mantissa(self) -> float:
@@ -423,10 +435,13 @@ class _Cand:
     value: float | None
     low: float | None
     high: float | None
+    vague: bool = False
     opener: str = ""  # "between" / "from"
     opener_start: int = -1
-    vague: bool = False
 
+
+# What ends before a position: (where it ends, last character, lower-cased word).
+_Cue = tuple[int, str, str]
 
 # Which token kinds may follow which, while reading ahead. Reading stops at the first
 # token that cannot follow, so a run of unrelated number words ("one one one") costs
@@ -455,12 +470,15 @@ class _TokenStream:
 
     __slots__ = ("_finder", "_text", "done", "items", "point")
 
-    def __init__(self, finder: NumberFinder, text: str, first: _Token) -> None:
+    def __init__(
+        self, finder: NumberFinder, text: str, first: _Token, second: _Token | None = None
+    ) -> None:
+        """Start at ``first``; ``second``, if given, is the token already read after it."""
         self._finder = finder
         self._text = text
-        self.items: list[_Token] = [first]
+        self.items: list[_Token] = [first] if second is None else [first, second]
         self.done = False
-        self.point = first.kind == _POINT
+        self.point = first.kind == _POINT or (second is not None and second.kind == _POINT)
 
     def get(self, i: int) -> _Token | None:
         """Token ``i`` (reading forward as needed), or None past the number's end."""
@@ -581,6 +599,8 @@ class NumberFinder:
         )
         # The leading look-aheads are a speed trick: ``re`` skips positions whose
         # first character cannot start a seed instead of trying every alternative.
+        # (The word seed tests the character before first: inside words, the most
+        # common case, that fails sooner.)
         firsts = {
             w[:1]
             for w in [
@@ -596,9 +616,18 @@ class NumberFinder:
         }
         first_set = "[" + "".join(re.escape(c) for c in sorted(firsts)) + "]"
         self._word_seed_re = re.compile(
-            rf"(?={first_set})(?<![\w])(?:{vague_qual}|{vague_re}|{word_seed})"
+            rf"(?<![\w])(?={first_set})(?:{vague_qual}|{vague_re}|{word_seed})"
         )
         self._digit_seed_re = re.compile(r"(?=[-−.\d])" + digits_seed)
+        # A digit that follows no word character: every digit seed holds one at most
+        # two characters after its start ("-.5"). A pattern that starts with a character
+        # class lets ``re`` skip ahead in C, so it is the fast way to find seeds. It goes
+        # on to read the seed that starts at that digit, as the seed pattern would
+        # (_DIGITS_AT_DIGIT); its sign group is always empty.
+        self._digit_lead_re = re.compile(
+            rf"(?P<digits>\d(?<!\w\d){_DIGITS_AT_DIGIT})(?P<glue>[^\W\d_]+)?"
+            rf"(?:{_SP}+(?P<sscale>{spaced})(?![\w]))?(?P<sign>)"
+        )
         all_words = _alt(list(self._word_kind), flexible_space=False)
         self._cont_re = re.compile(
             rf"(?P<sep>{_SP}*[-‐‑]{_SP}*|{_SP}+)"
@@ -606,6 +635,12 @@ class NumberFinder:
             rf"(?:{_SP}+(?P<sscale>{spaced})(?![\w]))?"
             rf"|(?i:(?P<word>{all_words}))\b)"
         )
+        # The words that may follow digits (see _CAN_FOLLOW), after plain spaces.
+        after_digits = _alt(
+            [w for w, (kind, _) in self._word_kind.items() if kind in _CAN_FOLLOW[_NUM]],
+            flexible_space=False,
+        )
+        self._after_digits_re = re.compile(rf"{_SP}+(?i:(?P<word>{after_digits}))\b")
 
         # Context before a number.
         cur_codes = [c for c in lx.currency_prefixes if c[:1].isalpha()]
@@ -627,8 +662,19 @@ class NumberFinder:
         word_hedges = [h for h in all_hedges if h[:1].isalnum()]
         sym_hedges = [h for h in all_hedges if not h[:1].isalnum()]
 
+        def first_chars(phrases: list[str]) -> str:
+            return "".join(sorted({re.escape(p.strip()[0]) for p in phrases if p.strip()}))
+
         def hedge_pattern(words: list[str]) -> re.Pattern[str]:
+            # The look-ahead lets a search ending at a number skip, in one test, the
+            # many positions where no hedge starts (it is searched for, not matched).
+            starts = []
+            if first_chars(words):
+                starts.append(f"(?i:[{first_chars(words)}])")
+            if first_chars(sym_hedges):
+                starts.append(f"[{first_chars(sym_hedges)}]")
             return re.compile(
+                "(?=" + ("|".join(starts) or "(?!)") + ")"
                 r"(?:(?<![\w])(?P<hw>(?i:"
                 + _alt(words)
                 + rf"))(?={_SP}|{_QUOTE})|(?<![<>=~≈])(?P<hs>"
@@ -636,7 +682,13 @@ class NumberFinder:
                 + rf"))(?P<gap>{_SP}*(?:{_QUOTE}{_SP}*)?)\Z"
             )
 
-        self._hedge_re = hedge_pattern(word_hedges)
+        def hedge_search(words: list[str]) -> tuple[re.Pattern[str], int]:
+            # With the pattern, the length of its longest phrase written with single
+            # spaces (symbol hedges are in every pattern): see _contextualise.
+            longest = max(len(" ".join(h.split())) for h in [*words, *sym_hedges, ""])
+            return hedge_pattern(words), longest
+
+        self._hedge_all = hedge_search(word_hedges)
         self._hedge_bound = all_hedges
         # Gates for the look-back searches (see _may_precede).
         by_last_word: dict[str, list[str]] = {}
@@ -647,7 +699,7 @@ class NumberFinder:
         self._hedge_last_words = frozenset(by_last_word)
         # A word right before a number can only end the hedges that end with it: a search
         # over those few is several times faster than over all of them.
-        self._hedge_re_by_word = {w: hedge_pattern(hs) for w, hs in by_last_word.items()}
+        self._hedge_by_word = {w: hedge_search(hs) for w, hs in by_last_word.items()}
         self._hedge_chars = "".join(sorted({h[-1] for h in all_hedges if not h[-1].isalnum()}))
         self._cur_last_words = frozenset(
             re.sub(r"[^A-Za-z]+$", "", c).split()[-1].lower() for c in cur_codes if c.strip()
@@ -711,16 +763,22 @@ class NumberFinder:
         )
         self._month_after_re = re.compile(rf"(?:{day_sep}\d{{1,2}})?{_SP}+(?:of{_SP}+)?{months}\b")
         self._months = frozenset(lx.months) | frozenset(m.upper() for m in lx.months)
-        self._time_re = re.compile(rf"{_SP}*(?i:" + _alt(lx.time_suffixes) + r")(?![^\W\d_])")
-        age_after = []
-        for phrase in lx.age_after:
-            body = _phrase_re(phrase)
-            if phrase.startswith("-"):
-                age_after.append(f"{_SP}*" + body)
-            else:
-                age_after.append(f"{_SP}+" + body)
-        age_after.sort(key=len, reverse=True)
-        self._age_after_re = re.compile(r"(?i:" + "|".join(age_after or ["(?!)"]) + r")\b")
+        clock_time = rf"{_SP}*(?i:" + _alt(lx.time_suffixes) + r")(?![^\W\d_])"
+        # Ages after a number: "-year-old" may touch it, "years old" needs a space.
+        hyphen_ages = sorted(
+            (_phrase_re(p) for p in lx.age_after if p.startswith("-")), key=len, reverse=True
+        )
+        spaced_ages = sorted(
+            (_phrase_re(p) for p in lx.age_after if not p.startswith("-")), key=len, reverse=True
+        )
+        age_after = (
+            rf"{_SP}*(?i:" + ("|".join(hyphen_ages) or "(?!)") + r")\b"
+            rf"|{_SP}+(?i:" + ("|".join(spaced_ages) or "(?!)") + r")\b"
+        )
+        # A clock time ("5 pm") or an age ("45 years old") after a number: either one
+        # excludes it, so one pattern tests both with a single match call. Spaces are
+        # matched outside the case-insensitive groups, which is faster in ``re``.
+        self._time_or_age_after_re = re.compile(rf"{clock_time}|{age_after}")
         self._age_before_re = re.compile(r"(?<![\w])(?i:" + _phrases(lx.age_before) + rf"){_SP}+\Z")
         self._denominator_re = re.compile(
             rf"(?:{_SP}+|{_SP}*-{_SP}*)(?i:" + _alt(lx.fraction_denominators, False) + r")\b"
@@ -728,6 +786,7 @@ class NumberFinder:
         self._metre_re = re.compile(
             rf"(?:{_SP}+|{_SP}*-{_SP}*)(?i:" + _alt(lx.metre_cues, False) + r")\b"
         )
+        self._tail_gate_re = self._compile_tail_gate()
         self._one_after_re = (
             re.compile(
                 r"(?:"
@@ -752,11 +811,54 @@ class NumberFinder:
             r"|\+?\d{1,4}(?:[-.]\d{2,5}){2,}"  # phone numbers with dashes or dots
             r"|\+\d[\d\-./()]{6,}"  # +digits long enough to be a phone number
         )
+        # Both forms start with "+" or "(": _phone_spans relies on it.
         self._phone_re = re.compile(
             r"\+\d{1,3}(?:[ .\-/]?\(?\d{1,5}\)?){2,6}(?![\w])"
             r"|\(\d{2,5}\)[ .\-]?\d{3,4}[ .\-]\d{3,5}(?![\w])"
         )
         self._token_strip = "\"'“”‘’«»„‚()[]{}<>.,;:!?…"
+
+    def _compile_tail_gate(self) -> re.Pattern[str]:
+        """One cheap pattern that must match wherever a tail pattern matches.
+
+        The tail patterns (``_pct_re``, ``_trail_re``, ``_cur_word_re``,
+        ``_time_or_age_after_re``, ``_denominator_re``, ``_metre_re``,
+        ``_after_digits_re``) all start, past spaces, with "-" or with one of their
+        phrases. The gate runs on the lower-cased text and passes when, past spaces,
+        there is "-", a phrase's leading symbol, a phrase's first ASCII word as a whole
+        word, or any non-ASCII character (in or right after a word), so case folding
+        (``re`` matches "ſ" to "s") can never hide a match. Most numbers are followed
+        by a plain word ("people") that the gate rejects, sparing the tail patterns.
+        """
+        lx = self.lexicon
+        after_digits = [w for w, (kind, _) in self._word_kind.items() if kind in _CAN_FOLLOW[_NUM]]
+        phrases = [
+            *lx.percent_markers,
+            *lx.trailing_hedges,
+            *lx.currency_words,
+            *lx.time_suffixes,
+            *lx.age_after,
+            *lx.fraction_denominators,
+            *lx.metre_cues,
+            *after_digits,
+        ]
+        if any(c in _ASCII_FOLDS for phrase in phrases for c in phrase):
+            return re.compile("")  # such a phrase can match ASCII text oddly: always pass
+        first_words: set[str] = set()
+        symbols = {"-"}
+        for phrase in phrases:
+            body = phrase.strip().lower()
+            if not body or not body[0].isascii():
+                continue  # the non-ASCII branch of the gate covers it
+            word = _ASCII_WORD.match(body)
+            if word is not None:
+                first_words.add(word.group())
+            else:
+                symbols.add(body[0])
+        return re.compile(
+            rf"{_SP}*(?:{_alt(first_words, False)}(?![a-z])|[a-z]*[^\x00-\x7f]"
+            rf"|[{re.escape(''.join(sorted(symbols)))}])"
+        )
 
     # ----------------------------------------------------------------------------------
     # Public entry point
@@ -771,7 +873,7 @@ class NumberFinder:
             raise TypeError(f"find_numbers expects str, got {type(text).__name__}")
         if not text:
             return []
-        phones = [(m.start(), m.end()) for m in self._phone_re.finditer(text)]
+        phones = self._phone_spans(text)
         atoms = self._atoms(text, phones)
         cands = self._ranges(text, atoms)
         mentions: list[NumberMention] = []
@@ -785,27 +887,38 @@ class NumberFinder:
                 prev_end = mention.end
         return self._join_bounds(text, mentions)
 
+    def _phone_spans(self, text: str) -> list[tuple[int, int]]:
+        """The spans of the phone numbers in ``text``, in order.
+
+        Every phone number starts with "+" or "(" (see ``_phone_re``), so the scan
+        starts at the first of them, and most texts, which hold neither, skip it:
+        ``str.find`` is far faster than a regex scan.
+        """
+        firsts = [i for i in (text.find("+"), text.find("(")) if i >= 0]
+        if not firsts:
+            return []
+        return [m.span() for m in self._phone_re.finditer(text, min(firsts))]
+
     # ----------------------------------------------------------------------------------
     # Step 1: atoms
     # ----------------------------------------------------------------------------------
 
     def _digit_token(self, text: str, m: re.Match[str], signed: bool) -> _Token:
         """Turn a digits match (seed or continuation) into a token."""
-        digits = m.group("digits")
-        start = m.start("sign") if signed and m.group("sign") else m.start("digits")
-        glue = m.group("glue") or ""
-        sscale = m.group("sscale")
+        digits, glue, sscale = m.group("digits", "glue", "sscale")
+        sign = m.group("sign") if signed else None  # continuations have no sign group
+        start = m.start("sign") if sign else m.start("digits")
         end = m.end()
-        compact = digits.replace(",", "").translate(_SPACE_DELETE)
+        # Plain digits, the common case, have no separator to strip.
+        compact = digits if digits.isdigit() else digits.replace(",", "").translate(_SPACE_DELETE)
         if len(compact) - compact.count(".") > _MAX_DIGITS:
             return _Token(_BAD, 0.0, start, end, text[start:end])
         value = float(compact)
-        if signed and m.group("sign"):
+        if sign:
             value = -value
         is_int = "." not in compact
         has_sep = compact != digits or not is_int
         scale = 1.0
-        kind = _NUM
         if glue:
             if glue in self._glued_scales:
                 scale = self._glued_scales[glue]
@@ -816,19 +929,19 @@ class NumberFinder:
                 return _Token(_BAD, 0.0, start, m.end("glue"), text[start : m.end("glue")])
         elif sscale:
             scale = self._spaced_scales[sscale]
-        tok = _Token(
-            kind,
+        # Positional arguments (a token is built for every number; keywords cost more).
+        return _Token(
+            _NUM,
             value * scale,
             start,
             end,
             text[start:end],
-            is_int=is_int,
-            scaled=scale != 1.0,
-            scale=scale,
-            has_sep=has_sep or bool(signed and m.group("sign")),
-            glue=glue,
+            is_int,
+            scale != 1.0,  # scaled
+            scale,
+            has_sep or bool(sign),  # has_sep
+            glue or "",
         )
-        return tok
 
     def _word_token(self, text: str, start: int, end: int) -> _Token:
         """A number word (or "and", "a", "of", ...) as a token; unknown words are _BAD."""
@@ -840,6 +953,14 @@ class NumberFinder:
         """The token right after ``prev`` if it can continue a number, else None."""
         if count >= _MAX_TOKENS or text[prev.end : prev.end + 1] not in _CONT_FIRST:
             return None  # the continuation always starts with a space or a hyphen
+        if prev.kind == _NUM:
+            # Only a multiplier or "and" follows digits, and never after a hyphen: a
+            # pattern for just those words is much cheaper than the general one.
+            m = self._after_digits_re.match(text, prev.end)
+            if m is None:
+                return None
+            tok = self._word_token(text, m.start("word"), m.end("word"))
+            return tok if tok.kind in _CAN_FOLLOW[_NUM] else None
         m = self._cont_re.match(text, prev.end)
         if m is None:
             return None
@@ -854,6 +975,31 @@ class NumberFinder:
             return None
         return tok
 
+    def _digit_seed(self, text: str, pos: int) -> re.Match[str] | None:
+        """The first digit seed at or after ``pos``: ``_digit_seed_re.search(text, pos)``.
+
+        A seed starts at its first digit d, or one or two characters before it when a
+        sign or a point sits there ("-5", ".5", "-.5"), and d follows no word character.
+        So only those few places, next to each digit that ``_digit_lead_re`` finds, are
+        tried, leftmost first, as the search would. When no sign or point sits before d,
+        the seed starts at d and the lead match, which read on, is the seed itself.
+        """
+        match = self._digit_seed_re.match
+        find_lead = self._digit_lead_re.search
+        lead = find_lead(text, pos)
+        while lead is not None:
+            d = lead.start()
+            if d == 0 or text[d - 1] not in "-−.":
+                return lead
+            start = max(pos, d - 2)
+            while start <= d:
+                m = match(text, start)
+                if m is not None:
+                    return m
+                start += 1
+            lead = find_lead(text, d + 1)
+        return None
+
     def _atoms(self, text: str, phones: list[tuple[int, int]]) -> list[_Atom]:
         """Find every number atom in order; drop the ones that are not figures."""
         atoms: list[_Atom] = []
@@ -861,16 +1007,17 @@ class NumberFinder:
         if len(lowered) != len(text):
             # A few characters lower-case to two ("İ"); keep offsets equal.
             lowered = text.translate(_ASCII_LOWER)
-        word_re, digit_re = self._word_seed_re, self._digit_seed_re
+        word_re, digit_seed = self._word_seed_re, self._digit_seed
+        tail_gate = self._tail_gate_re.match
         n = len(text)
         pos = 0
         wm = word_re.search(lowered, 0)
-        dm = digit_re.search(text, 0)
+        dm = digit_seed(text, 0)
         while pos < n and (wm is not None or dm is not None):
             if wm is not None and wm.start() < pos:
                 wm = word_re.search(lowered, pos)
             if dm is not None and dm.start() < pos:
-                dm = digit_re.search(text, pos)
+                dm = digit_seed(text, pos)
             if wm is None and dm is None:
                 break
             if dm is None or (wm is not None and wm.start() < dm.start()):
@@ -891,18 +1038,39 @@ class NumberFinder:
             if first.kind == _BAD:
                 pos = max(first.end, m.end(), pos + 1)
                 continue
-            stream = _TokenStream(self, text, first)
-            parsed = self._parse(stream)
-            if parsed is None:
-                pos = max(first.end, pos + 1)
-                continue
-            count, value, scale = parsed
-            tokens = stream.items[:count]
+            second = None
+            tail_at, tail_cue = -1, True  # the tail gate's last answer, and where
+            if first.kind == _NUM and not first.scaled:
+                tail_at, tail_cue = first.end, tail_gate(lowered, first.end) is not None
+                if tail_cue:  # else no multiplier follows either
+                    second = self._next_token(text, first, 1)
+            if first.kind == _NUM and second is None:
+                # Most numbers are one run of digits ("1,200 people", "46k"): nothing can
+                # follow it, so the parser is skipped. Value and scale are what _parse
+                # gives (for unscaled digits 0.0 + v, which reads "-0" as 0.0).
+                tokens = [first]
+                if first.scaled:
+                    value, scale = first.value, first.scale
+                else:
+                    value, scale = 0.0 + first.value, 1.0
+            else:
+                stream = _TokenStream(self, text, first, second)
+                parsed = self._parse(stream)
+                if parsed is None:
+                    pos = max(first.end, pos + 1)
+                    continue
+                count, value, scale = parsed
+                tokens = stream.items[:count]
             pos = max(tokens[-1].end, pos + 1)
             if not math.isfinite(value):
                 continue
             atom = self._make_atom(text, tokens, value, scale)
-            if atom is not None and not self._atom_excluded(text, atom, tokens, phones):
+            if atom is None:
+                continue
+            if atom.end != tail_at:
+                tail_cue = tail_gate(lowered, atom.end) is not None
+            atom.tail_cue = tail_cue
+            if not self._atom_excluded(text, atom, tokens, phones):
                 atoms.append(atom)
         return atoms
 
@@ -1202,15 +1370,8 @@ class NumberFinder:
         first = tokens[0]
         if len(tokens) == 1 and first.kind == _NUM:
             plain = first.is_int and not first.has_sep and not first.scaled
-            return _Atom(
-                start,
-                end,
-                value,
-                "digits",
-                scale=first.scale,
-                plain_int=plain,
-                glue=first.glue,
-            )
+            # Positional (scale, plain_int, glue): most atoms are built here.
+            return _Atom(start, end, value, "digits", first.scale, plain, first.glue)
         has_digits = any(t.kind == _NUM for t in tokens)
         word = first.text.lower() if len(tokens) == 1 else ""
         if len(tokens) == 1 and first.kind not in _VALUE_KINDS:
@@ -1254,8 +1415,11 @@ class NumberFinder:
             # A token longer than _MAX_TOKEN_CHARS (a hash, a run with no spaces) is
             # not prose; the bound also keeps the scan linear on space-free text.
             floor = max(0, start - _MAX_TOKEN_CHARS)
-            left_m = _TAIL_NONSPACE.search(text, floor, start)
-            left = left_m.start() if left_m is not None else start
+            # Walk back to the token's start: a regex search ending at ``start`` would
+            # try every position from ``floor`` on, several times slower.
+            left = start
+            while left > floor and not text[left - 1].isspace():
+                left -= 1
             ceiling = min(len(text), end + _MAX_TOKEN_CHARS)
             right_m = _WHITESPACE.search(text, end, ceiling)
             right = right_m.start() if right_m is not None else ceiling
@@ -1294,7 +1458,7 @@ class NumberFinder:
             ):
                 return True  # "alert(11)": an argument in code, not a count
         if atom.kind == "words":
-            if self._denominator_re.match(text, end):
+            if atom.tail_cue and self._denominator_re.match(text, end):
                 return True  # "two-thirds", "one fifth": a fraction
             cm = self._compound_re.match(text, end)
             if cm and len(tokens) == 1:
@@ -1307,7 +1471,7 @@ class NumberFinder:
                     return True
                 if self._one_after_re.match(text, end):
                     return True
-        elif atom.kind == "digits" and self._denominator_re.match(text, end):
+        elif atom.kind == "digits" and atom.tail_cue and self._denominator_re.match(text, end):
             return True
         return False
 
@@ -1322,13 +1486,15 @@ class NumberFinder:
         n = len(atoms)
         while i < n:
             a = atoms[i]
-            if i + 1 < n:
+            # Most neighbours are too far apart to be a range: skip the call for them.
+            if i + 1 < n and atoms[i + 1].start - a.end <= _MAX_RANGE_GAP:
                 cand = self._try_range(text, a, atoms[i + 1])
                 if cand is not None:
                     out.append(cand)
                     i += 2
                     continue
-            out.append(_Cand([a], a.start, a.end, a.value, None, None, vague=a.kind == "vague"))
+            # Positional arguments: built for every number, and keywords cost more.
+            out.append(_Cand([a], a.start, a.end, a.value, None, None, a.kind == "vague"))
             i += 1
         return out
 
@@ -1342,7 +1508,7 @@ class NumberFinder:
         if a.kind == "vague" or b.kind == "vague":
             return None
         gap = text[a.end : b.start]
-        if len(gap) > 24:
+        if len(gap) > _MAX_RANGE_GAP:
             return None
         opener = ""
         opener_start = -1
@@ -1419,47 +1585,58 @@ class NumberFinder:
             i = k
         return words
 
-    def _hedge_gate(self, text: str, pos: int) -> re.Pattern[str] | None:
-        """The hedge pattern to search before ``pos``, or None if no hedge can end there.
+    @staticmethod
+    def _cue_before(text: str, pos: int) -> _Cue:
+        """What ends right before ``pos``, skipping spaces and quotation marks.
+
+        Returns where it ends, its last character and, if that is a letter, the
+        lower-cased word it ends ("" otherwise); (0, "", "") at the start of the text.
+        The look-back gates (:meth:`_may_precede`, :meth:`_hedge_gate`) test this, so
+        it is read once per position and shared.
+        """
+        j = pos
+        while j > 0 and text[j - 1] in _SPACE_QUOTE_CHARS:
+            j -= 1
+        if j == 0:
+            return 0, "", ""
+        ch = text[j - 1]
+        if not ch.isalpha():
+            return j, ch, ""
+        k = j - 1
+        while k > 0 and text[k - 1].isalpha():
+            k -= 1
+        return j, ch, text[k:j].lower()
+
+    def _hedge_gate(self, cue: _Cue) -> tuple[re.Pattern[str], int] | None:
+        """The hedge search for a cue (pattern, longest phrase), or None if no hedge
+        can end there.
 
         The same test as :meth:`_may_precede`; when a word ends there, only the hedges
         ending with that word can match, so their own smaller pattern is returned.
         """
-        j = pos
-        while j > 0 and text[j - 1] in _SPACE_QUOTE_CHARS:
-            j -= 1
-        if j == 0:
+        _, ch, word = cue
+        if not ch:
             return None
-        ch = text[j - 1]
         if ch in self._hedge_chars:
-            return self._hedge_re
-        if not ch.isalpha():
+            return self._hedge_all
+        if not word:
             return None
-        k = j - 1
-        while k > 0 and text[k - 1].isalpha():
-            k -= 1
-        return self._hedge_re_by_word.get(text[k:j].lower())
+        return self._hedge_by_word.get(word)
 
-    def _may_precede(self, text: str, pos: int, last_words: frozenset[str], chars: str) -> bool:
-        """Cheap gate before a look-back regex: could a cue end right before ``pos``?
+    @staticmethod
+    def _may_precede(cue: _Cue, last_words: frozenset[str], chars: str) -> bool:
+        """Cheap gate before a look-back regex: could a cue end where ``cue`` was read?
 
-        True when, skipping spaces and quotation marks, the text before ``pos`` ends
-        with one of ``chars`` or with a word in ``last_words`` (lower-cased).
+        True when, skipping spaces and quotation marks, the text there ends with one
+        of ``chars`` or with a word in ``last_words`` (lower-cased). ``cue`` comes
+        from :meth:`_cue_before`.
         """
-        j = pos
-        while j > 0 and text[j - 1] in _SPACE_QUOTE_CHARS:
-            j -= 1
-        if j == 0:
+        _, ch, word = cue
+        if not ch:
             return False
-        ch = text[j - 1]
         if ch in chars:
             return True
-        if not ch.isalpha():
-            return False
-        k = j - 1
-        while k > 0 and text[k - 1].isalpha():
-            k -= 1
-        return text[k:j].lower() in last_words
+        return bool(word) and word in last_words
 
     def _contextualise(self, text: str, cand: _Cand, prev_end: int) -> NumberMention | None:
         """Add currency, hedges and percent to a number or range and set its bound.
@@ -1474,7 +1651,9 @@ class NumberFinder:
         left = num_start
         unit = ""
         cm = None
-        if self._may_precede(text, num_start, self._cur_last_words, self._cur_chars):
+        # The cue before the left edge, read again only when the edge moves.
+        cue_pos, cue = num_start, self._cue_before(text, num_start)
+        if self._may_precede(cue, self._cur_last_words, self._cur_chars):
             cm = self._cur_before_re.search(text, max(prev_end, num_start - 12), num_start)
         if cm is not None:
             unit = "currency"
@@ -1484,9 +1663,20 @@ class NumberFinder:
         hedge = ""
         hedge_bound = ""
         hm = None
-        hedge_re = self._hedge_gate(text, left)
-        if hedge_re is not None:
-            hm = hedge_re.search(text, max(prev_end, left - _HEDGE_WINDOW), left)
+        if left != cue_pos:
+            cue_pos, cue = left, self._cue_before(text, left)
+        hedge_search = self._hedge_gate(cue)
+        if hedge_search is not None:
+            hedge_re, longest = hedge_search
+            lo = max(prev_end, left - _HEDGE_WINDOW)
+            # A hedge ends where the cue ends (only spaces and quotation marks follow
+            # it), so with single spaces between its words it starts no further back
+            # than its longest phrase: the search can start there, unless a run of
+            # spaces could stretch a phrase.
+            nearest = cue[0] - longest
+            if nearest > lo and _SP_RUN.search(text, lo, left) is None:
+                lo = nearest
+            hm = hedge_re.search(text, lo, left)
         if hm is not None:
             htext = hm.group("hw") or hm.group("hs") or ""
             key = " ".join(htext.lower().split())
@@ -1508,13 +1698,15 @@ class NumberFinder:
             hedge = " ".join(words.split())
 
         end = num_end
-        pm = self._pct_re.match(text, end)
+        # The tail gate answered for num_end; past a percent sign, every pattern runs.
+        tail_cue = cand.atoms[-1].tail_cue
+        pm = self._pct_re.match(text, end) if tail_cue else None
         if pm is not None:
             unit = "percent"
             end = pm.end()
         trail = ""
         trail_bound = ""
-        if len(cand.atoms) == 1 and not cand.vague:
+        if len(cand.atoms) == 1 and not cand.vague and (tail_cue or end != num_end):
             tm = self._trail_re.match(text, end)
             if tm is not None:
                 trail = tm.group("t").strip()
@@ -1522,7 +1714,7 @@ class NumberFinder:
                 if trail[:1] == "-":
                     trail = trail[1:]  # "40-odd", "100-plus": the hedge word is "odd"
                 end = tm.end()
-        if not unit and self._cur_word_re.match(text, end):
+        if not unit and (tail_cue or end != num_end) and self._cur_word_re.match(text, end):
             unit = "currency"
         if (
             hedge_bound == "lower"
@@ -1535,7 +1727,9 @@ class NumberFinder:
             hedge, hedge_bound = "", ""
             left = cm.start("cur") if cm is not None else num_start
 
-        if self._excluded_in_context(text, cand, left, hedge, end, unit):
+        if left != cue_pos:
+            cue_pos, cue = left, self._cue_before(text, left)
+        if self._excluded_in_context(text, cand, left, cue, hedge, end, unit):
             return None
 
         # Bounds.
@@ -1580,18 +1774,34 @@ class NumberFinder:
         )
 
     def _excluded_in_context(
-        self, text: str, cand: _Cand, left: int, hedge: str, end: int, unit: str
+        self,
+        text: str,
+        cand: _Cand,
+        left: int,
+        cue: _Cue,
+        hedge: str,
+        end: int,
+        unit: str,
     ) -> bool:
-        """Dates, clock times, years, ages and measurements: not figures."""
+        """Dates, clock times, years, ages and measurements: not figures.
+
+        ``cue`` is what ends before ``left`` (see :meth:`_cue_before`).
+        """
         lx = self.lexicon
         first, last = cand.atoms[0], cand.atoms[-1]
         if cand.vague:
             return False
         # Metres: "a 10m wall" (no currency sign) is a measurement, not ten million.
-        if last.glue == "m" and unit != "currency" and self._metre_re.match(text, last.end):
+        if (
+            last.glue == "m"
+            and unit != "currency"
+            and last.tail_cue
+            and self._metre_re.match(text, last.end)
+        ):
             return True
-        # Clock times: "5 pm", "0800 GMT".
-        if self._time_re.match(text, cand.num_end):
+        # Clock times and ages written after the number: "5 pm", "0800 GMT", "45 years
+        # old", "a 45-year-old".
+        if last.tail_cue and self._time_or_age_after_re.match(text, cand.num_end):
             return True
         # Dates: a day number next to a month name.
         if (
@@ -1602,12 +1812,10 @@ class NumberFinder:
             return True
         if last.plain_int and 1 <= last.value <= 31 and self._month_after_re.match(text, last.end):
             return True
-        # Ages: "aged 45", "a 45-year-old", "45 years old".
-        if self._may_precede(text, left, self._age_last_words, "") and self._age_before_re.search(
+        # Ages written before: "aged 45".
+        if self._may_precede(cue, self._age_last_words, "") and self._age_before_re.search(
             text, max(0, left - 20), left
         ):
-            return True
-        if self._age_after_re.match(text, cand.num_end):
             return True
         if (
             first.plain_int
@@ -1620,12 +1828,16 @@ class NumberFinder:
             and len(cand.atoms) == 1
             and first.plain_int
             and first.value <= 120
-            and _NAME_COMMA.search(text, max(0, left - 40), left)
             and text[cand.num_end : cand.num_end + 1] == ","
+            and _NAME_COMMA.search(text, max(0, left - 40), left)
         ):
             return True  # "Olena Bondar, 46, had travelled": an age in apposition
         # Years.
-        if unit == "" and all(self._year_like(a) for a in cand.atoms):
+        if unit == "" and first.plain_int and all(map(self._year_like, cand.atoms)):
+            # The word right before settles most years ("in 2022"); read on only if not.
+            prev = self._prev_words(text, left, 1)
+            if prev and (prev[0] in self._months or prev[0].lower() in lx.year_cues):
+                return True
             prev = self._prev_words(text, left, 3)
             lowered = [w.lower() for w in prev]
             # The one, two and three words before: "in", "end of", "in the year".
@@ -1735,12 +1947,15 @@ class NumberFinder:
 
 _CONT_FIRST = frozenset(" \t\u00a0\u2009\u202f-‐‑")
 _WHITESPACE = re.compile(r"\s")
-_TAIL_NONSPACE = re.compile(r"\S*\Z")
 _SPACE_DELETE = {ord(c): None for c in " \u00a0\u2009\u202f"}
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 _WORD_GAP_CHARS = frozenset(" \t\u00a0\u2009\u202f-" + _QUOTE_CHARS)
 _QUOTE_TO_SPACE = {ord(c): " " for c in _QUOTE_CHARS}
 _SPACE_QUOTE_CHARS = frozenset(" \t\u00a0\u2009\u202f" + _QUOTE_CHARS)
+_ASCII_WORD = re.compile(r"[a-z]+")
+_SP_RUN = re.compile(_SP + "{2}")
+# The only non-ASCII characters ``re`` matches to ASCII letters when ignoring case.
+_ASCII_FOLDS = frozenset("\u0130\u0131\u017f\u212a")
 
 _DEFAULT: NumberFinder | None = None
 
