@@ -204,6 +204,11 @@ class _Lexicon:
     figure_nouns: frozenset[str]
 
 
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_DEMONYM_IAN = re.compile(r"^[A-Z][a-z]+ian$")  # "Ukrainian" names a people, not a speaker
+_PLACE_PREPOSITION = re.compile(r"\s+(?:in|of|for|at|from|with)\s+")
+
+
 def _norm_quote(s: str) -> str:
     return s.replace("’", "'").replace("‘", "'")
 
@@ -332,13 +337,18 @@ def _article_parties(text: str) -> list[tuple[int, int, str]]:
 
 
 def _scan_parties(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    lex = _lexicon()
     out = []
-    for m in lex.party_re.finditer(text, start, end):
-        party = lex.party_of.get(_norm_quote(" ".join(m.group().split())))
+    for m in _lexicon().party_re.finditer(text, start, end):
+        party = _party_named(m.group())
         if party:
             out.append((m.start(), m.end(), party))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _party_named(name: str) -> str | None:
+    """The party of a name as the party pattern found it (spacing and quotes as written)."""
+    return _lexicon().party_of.get(_norm_quote(" ".join(name.split())))
 
 
 def _entity_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -419,7 +429,7 @@ def _clean_phrase(phrase: str) -> str:
     while words and words[0].lower().strip(",") in _LEADING_JUNK:
         words = words[1:]
     phrase = _LEADING_TIME.sub("", " ".join(words))
-    return re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.IGNORECASE)
+    return _LEADING_ARTICLE.sub("", phrase)
 
 
 @lru_cache(maxsize=8192)
@@ -491,7 +501,7 @@ def classify(
         info = lex.entities.get(canonical, {})
         person = bool(info.get("person"))
         stripped = lex.descriptor_re.sub("", cleaned)
-        bare = re.sub(r"^(?:the|a|an)\s+", "", stripped, flags=re.I)
+        bare = _LEADING_ARTICLE.sub("", stripped)
         owner = _OWNER_PREFIX.match(bare)
         exact = _norm_quote(bare) in lex.variant_to_entity or (
             # "Turkey's Disaster and Emergency Management Authority": that country's own.
@@ -532,13 +542,13 @@ def classify(
         registry.add(speaker)
         return speaker
     # A country or capital as speaker: "Russia stated", "Moscow said".
-    if _norm_quote(stripped) in lex.party_names and not re.match(r"^[A-Z][a-z]+ian$", stripped):
+    if _norm_quote(stripped) in lex.party_names and not _DEMONYM_IAN.match(stripped):
         return Speaker(stripped, "official", lex.party_of[_norm_quote(stripped)], False)
     if role:
         side = lex.third_party if role == "independent" else _side_in(stripped)
         if role != "independent" and not side:
             side = _side_in(appositive)
-        head = re.split(r"\s+(?:in|of|for|at|from|with)\s+", stripped)[0].split(" ")[-1]
+        head = _PLACE_PREPOSITION.split(stripped, 1)[0].split(" ")[-1]
         return Speaker(stripped, role, side, head.lower() in lex.person_roles)
     if _CAPITALISED.match(stripped) and not _side_in(stripped):
         return Speaker(stripped, "independent", lex.third_party, False)
@@ -1194,10 +1204,16 @@ def _inherit_side(speaker: Speaker, raw: str, sent_i: int, att: ArticleAttributi
     if head:
         lo = att.sentences[max(0, sent_i - _DEFINITE_REACH)].start
         hi = att.sentences[sent_i].end
+        named_before = re.compile(
+            r"(?:['’]s)?(?:\s+[\w-]+){0,4}?\s+" + re.escape(head) + r"\b", re.IGNORECASE
+        )
+        low_head = head.lower()
         # Read from the article's own party scan (a window cut out would be scanned anew).
         for _start, end, party in reversed(party_mentions(att.text, lo, hi)):
             after = att.text[end : min(hi, end + 60)]
-            if re.match(r"(?:['’]s)?(?:\s+[\w-]+){0,4}?\s+" + re.escape(head) + r"\b", after, re.I):
+            if after.isascii() and low_head not in after.lower():
+                continue  # the head noun is not there (an ASCII test is exact)
+            if named_before.match(after):
                 return replace(speaker, side=party)
     if speaker.type != "media":
         return speaker
