@@ -49,7 +49,7 @@ import itertools
 import math
 import re
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -427,7 +427,8 @@ def article_claims(record: dict[str, Any]) -> list[dict[str, Any]]:
             by_sentence.setdefault(k, []).append(m)
     # Speakers are only looked for around sentences that may hold a claim.
     lex = _lexicon()
-    heads: dict[int, list[str]] = {}  # counted noun phrase of each mention, by id
+    # The counted noun phrase of each mention and whether it counts people, by id.
+    heads: dict[int, tuple[list[str], bool | None]] = {}
     # Numbers that cannot be claims ("two dams", "aged 34", "one surgeon for every 300")
     # are left out once, here, before clauses are cut: "Nine members of one family
     # died" keeps "died" in the clause of "Nine".
@@ -441,7 +442,7 @@ def article_claims(record: dict[str, Any]) -> list[dict[str, Any]]:
     attribution = attribute_article(text, sentences, quotes, needed)
 
     rows: list[dict[str, Any]] = []
-    history: list[tuple[int, str, str]] = []  # (sentence index, metric, party) of figures so far
+    history = _History()
     for k, sentence in enumerate(sentences):
         found = candidates.get(k)
         if found:
@@ -763,8 +764,8 @@ def _sentence_figures(
     every_number: list[Any],
     attribution: ArticleAttribution,
     published: str,
-    history: list[tuple[int, str, str]],
-    heads: dict[int, list[str]],
+    history: _History,
+    heads: dict[int, tuple[list[str], bool | None]],
     context_start: int,
 ) -> list[dict[str, Any]]:
     """Figure rows of one sentence: ``candidates`` are its numbers that may be claims
@@ -790,8 +791,12 @@ def _sentence_figures(
     rows: list[dict[str, Any]] = []
     prev_metric = prev_party = ""
     for m, clause in zip(mentions, clauses, strict=False):
-        head = heads.get(id(m)) or _head_words(text, m.num_end, sentence.end)
-        people = _is_people_head(head, lex)
+        known = heads.get(id(m))
+        if known is None:
+            head = _head_words(text, m.num_end, sentence.end)
+            people = _is_people_head(head, lex)
+        else:
+            head, people = known
         if people is None and _PEOPLE_NUMBER.search(text, clause[0], m.start):
             people = True  # "mobilised soldiers number some 14,600"
         if lex.population_re.search(text[max(clause[0], m.start - 25) : m.end + 30]):
@@ -817,8 +822,8 @@ def _sentence_figures(
             metric = prev_metric or "other"
         speaker = attribution.speaker_at(index, m.start, m.end)
         head_end = _head_end(text, m.num_end, head)
-        recent = _recent_party(history, index, metric)
-        last_party = history[-1][2] if history else ""
+        recent = _recent_party(history.figures, index, metric)
+        last_party = history.figures[-1][2] if history.figures else ""
         party = _party(
             text,
             sentence,
@@ -832,7 +837,7 @@ def _sentence_figures(
             recent,
             last_party,
             # The story's party only for a sentence that names no party at all.
-            _dominant_party(history) or ("" if sentence_parties else _story_party(text)),
+            history.dominant_party() or ("" if sentence_parties else _story_party(text)),
             sentence_parties,
             clause,
             lex,
@@ -864,7 +869,7 @@ def _sentence_figures(
             side = (
                 party
                 if party and party != "both"
-                else _dominant_party(history) or _story_party(text)
+                else history.dominant_party() or _story_party(text)
             )
         rows.append(
             {
@@ -891,12 +896,16 @@ def _sentence_figures(
             }
         )
         prev_metric, prev_party = metric, party
-        history.append((index, metric, party))
+        history.add(index, metric, party)
     return rows
 
 
 def _may_be_claim(
-    text: str, sentence: Sentence, m: Any, lex: _Lexicon, heads: dict[int, list[str]]
+    text: str,
+    sentence: Sentence,
+    m: Any,
+    lex: _Lexicon,
+    heads: dict[int, tuple[list[str], bool | None]],
 ) -> bool:
     """Cheap checks that rule a number out before any context is read (step 1 and 3).
 
@@ -916,11 +925,10 @@ def _may_be_claim(
         or _RATIO_AFTER.match(text, m.end)
     ):
         return False
-    head = heads.get(id(m))
-    if head is None:
-        head = _head_words(text, m.num_end, sentence.end)
-        heads[id(m)] = head
-    return _is_people_head(head, lex) is not False
+    head = _head_words(text, m.num_end, sentence.end)
+    people = _is_people_head(head, lex)
+    heads[id(m)] = (head, people)  # read again for the figure's row
+    return people is not False
 
 
 def _non_loss(text: str, clause: tuple[int, int], head: list[str], lex: _Lexicon) -> bool:
@@ -985,13 +993,23 @@ def _story_party(text: str) -> str:
     return top if 3 * counts[top] >= 2 * sum(counts.values()) else ""
 
 
-def _dominant_party(history: list[tuple[int, str, str]]) -> str:
-    """The party most figures of the article so far count (the story's subject)."""
-    counts: dict[str, int] = {}
-    for _k, _metric_name, party in history:
+@dataclass
+class _History:
+    """The figures of an article read so far, and how many count each party (kept as
+    they are added: asked for every figure, a recount would grow with the article)."""
+
+    figures: list[tuple[int, str, str]] = field(default_factory=list)  # (sentence, metric, party)
+    party_counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, sentence_index: int, metric: str, party: str) -> None:
+        self.figures.append((sentence_index, metric, party))
         if party and party != "both":
-            counts[party] = counts.get(party, 0) + 1
-    return max(counts, key=lambda p: (counts[p], p)) if counts else ""
+            self.party_counts[party] = self.party_counts.get(party, 0) + 1
+
+    def dominant_party(self) -> str:
+        """The party most figures so far count (the story's subject); '' if none."""
+        counts = self.party_counts
+        return max(counts, key=lambda p: (counts[p], p)) if counts else ""
 
 
 def _float(value: Any) -> float:
