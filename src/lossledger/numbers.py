@@ -1632,8 +1632,7 @@ class NumberFinder:
         return j, ch, text[k:j].lower()
 
     def _hedge_gate(self, cue: _Cue) -> tuple[re.Pattern[str], int] | None:
-        """The hedge search for a cue (pattern, longest phrase), or None if no hedge
-        can end there.
+        """The hedge search (pattern, longest phrase) for a cue; None if no hedge ends there.
 
         The same test as :meth:`_may_precede`; when a word ends there, only the hedges
         ending with that word can match, so their own smaller pattern is returned.
