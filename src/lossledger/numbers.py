@@ -353,6 +353,30 @@ def _alt(phrases: Iterable[str], flexible_space: bool = True) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching exactly ``words``, factored by shared prefixes.
+
+    ``re`` tries an alternation's branches one by one; a prefix tree rejects a word
+    after a few characters. The order of the branches differs from ``_alt``, so use it
+    only where any matching word will do (a test, not a capture).
+    """
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return f"(?:{emit(root)})" if root else "(?!)"
+
+
 def _phrase_re(phrase: str) -> str:
     """One phrase as a regex: spaces match runs of space, hyphens allow spaces around."""
     words = phrase.strip().split(" ")
@@ -856,7 +880,7 @@ class NumberFinder:
             else:
                 symbols.add(body[0])
         return re.compile(
-            rf"{_SP}*(?:{_alt(first_words, False)}(?![a-z])|[a-z]*[^\x00-\x7f]"
+            rf"{_SP}*(?:{_trie(first_words)}(?![a-z])|[a-z]*[^\x00-\x7f]"
             rf"|[{re.escape(''.join(sorted(symbols)))}])"
         )
 
@@ -1608,8 +1632,7 @@ class NumberFinder:
         return j, ch, text[k:j].lower()
 
     def _hedge_gate(self, cue: _Cue) -> tuple[re.Pattern[str], int] | None:
-        """The hedge search for a cue (pattern, longest phrase), or None if no hedge
-        can end there.
+        """The hedge search (pattern, longest phrase) for a cue; None if no hedge ends there.
 
         The same test as :meth:`_may_precede`; when a word ends there, only the hedges
         ending with that word can match, so their own smaller pattern is returned.
