@@ -94,11 +94,21 @@ def corpora(megabytes: float) -> dict[str, pd.DataFrame]:
 
 
 def _repeat(base: pd.DataFrame, megabytes: float) -> pd.DataFrame:
+    """``base`` repeated to about ``megabytes``, every copy a text of its own: a few
+    spaces and tabs at the end (which extraction ignores) spell the copy's number, so
+    no cache keyed by an article's text can carry work from one copy to the next."""
     size = base["text"].str.len().sum()
     copies = max(1, round(megabytes * 1e6 / size))
     repeated = pd.concat([base] * copies, ignore_index=True)
     repeated["article_id"] = [f"a{i:07d}" for i in range(len(repeated))]
+    repeated["text"] = [
+        text + "\n" + format(i, "b").translate(_BITS_AS_SPACE)
+        for i, text in enumerate(repeated["text"])
+    ]
     return repeated
+
+
+_BITS_AS_SPACE = str.maketrans({"0": " ", "1": "\t"})
 
 
 def speed(articles: pd.DataFrame) -> dict[str, float]:
