@@ -5,15 +5,24 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from lossledger.runner import NOTEBOOKS, RunError, new_run_id, select_notebooks
+from lossledger.runner import (
+    NOTEBOOKS,
+    RunError,
+    mark_interrupted_runs,
+    new_run_id,
+    select_notebooks,
+)
 from tests.conftest import REPO, SEED_ARTICLES, write
 
 
@@ -128,3 +137,73 @@ def test_run_ids_sort_by_time_and_are_never_reused(tmp_path: Path) -> None:
     later = new_run_id(tmp_path, datetime(2026, 1, 2, 3, 4, 6, tzinfo=UTC))
     assert len({first, second, later}) == 3
     assert sorted([later, second, first]) == [first, second, later]
+
+
+def _manifest(folder: Path, **fields: object) -> Path:
+    folder.mkdir(parents=True)
+    manifest = {"run_id": folder.name, "status": "running", "notebooks": [], **fields}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def _status(folder: Path) -> str:
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["status"]
+
+
+def test_runs_whose_process_is_gone_are_marked_interrupted(tmp_path: Path) -> None:
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()  # its pid now names no process (reuse within the test is not a risk)
+    host = socket.gethostname()
+    notebooks = [{"name": "01_load_articles", "status": "ok"}, {"name": "02", "status": "running"}]
+    dead = _manifest(tmp_path / "a", host=host, pid=finished.pid, notebooks=notebooks)
+    alive = _manifest(tmp_path / "b", host=host, pid=os.getpid())
+    elsewhere = _manifest(tmp_path / "c", host=host + "-other", pid=finished.pid)
+    unknown = _manifest(tmp_path / "d")  # written before runs recorded their process
+    done = _manifest(tmp_path / "e", host=host, pid=finished.pid, status="ok")
+    (tmp_path / "f").mkdir()
+    (tmp_path / "f" / "manifest.json").write_text("{not json", encoding="utf-8")
+
+    assert mark_interrupted_runs(tmp_path) == [dead]
+
+    assert _status(dead) == "interrupted"
+    first, second = json.loads((dead / "manifest.json").read_text())["notebooks"]
+    assert (first["status"], second["status"]) == ("ok", "interrupted")
+    assert [_status(f) for f in (alive, elsewhere, unknown, done)] == ["running"] * 3 + ["ok"]
+    assert (tmp_path / "f" / "manifest.json").read_text() == "{not json"
+    assert mark_interrupted_runs(tmp_path) == []  # marking twice changes nothing
+
+
+def test_a_killed_run_is_marked_interrupted_by_the_next(tmp_path: Path) -> None:
+    """A run killed with SIGKILL while its first notebook runs; the sweep the next run
+    does first finds its process gone."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    slow = root / "notebooks" / "01_load_articles.ipynb"
+    notebook = nbformat.read(slow, as_version=4)
+    notebook.cells.insert(3, nbformat.v4.new_code_cell("import time\ntime.sleep(120)"))
+    nbformat.write(notebook, slow)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "lossledger", "run", "--out", str(out)]
+    command += ["--articles", str(SEED_ARTICLES), "-p", "reference", ""]
+    env = {**os.environ, "LOSSLEDGER_ROOT": str(root)}
+    killed = subprocess.Popen(command, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        manifest: dict = {}
+        while time.monotonic() < deadline:
+            found = list(out.glob("*/manifest.json"))
+            if found:
+                manifest = json.loads(found[0].read_text(encoding="utf-8") or "{}")
+                if manifest.get("notebooks") and manifest["notebooks"][0]["status"] == "running":
+                    break
+            time.sleep(0.2)
+        assert manifest.get("pid") == killed.pid, "the run never reached its first notebook"
+    finally:
+        os.killpg(killed.pid, signal.SIGKILL)  # the run and its kernel, as a crash would
+        killed.wait()
+
+    (run_folder,) = [p for p in out.iterdir() if p.is_dir()]
+    assert _status(run_folder) == "running"  # it could not say otherwise itself
+    assert mark_interrupted_runs(out) == [run_folder]
+    assert _status(run_folder) == "interrupted"

@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -127,6 +128,46 @@ def latest_run(out_dir: Path) -> Path | None:
     """The newest run folder in ``out_dir`` that has a manifest, or None."""
     runs = sorted(p for p in out_dir.glob("*") if (p / MANIFEST).is_file())
     return runs[-1] if runs else None
+
+
+def mark_interrupted_runs(out_dir: Path) -> list[Path]:
+    """Mark as ``interrupted`` the runs in ``out_dir`` whose manifest still says
+    ``running`` although the process that ran them (same machine, its pid recorded in
+    the manifest) is gone: a run killed outright cannot say so itself. Returns those
+    run folders. A run from another machine, or whose process may still be alive, is
+    left as it is; nothing else in the folder is touched."""
+    host = socket.gethostname()
+    marked = []
+    for manifest_path in sorted(out_dir.glob(f"*/{MANIFEST}")):
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # not ours to judge: a run folder with an unreadable manifest
+        pid = manifest.get("pid")
+        if (
+            manifest.get("status") != "running"
+            or manifest.get("host") != host
+            or not isinstance(pid, int)
+            or _process_alive(pid)
+        ):
+            continue
+        manifest["status"] = "interrupted"
+        for notebook in manifest.get("notebooks") or []:
+            if isinstance(notebook, dict) and notebook.get("status") == "running":
+                notebook["status"] = "interrupted"
+        _write_manifest(manifest_path.parent, manifest)
+        marked.append(manifest_path.parent)
+    return marked
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: asks whether the process exists, sends nothing
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists but is someone else's, or cannot be asked: leave it
+    return True
 
 
 def _make_run_folder(out_dir: Path) -> Path:
@@ -296,6 +337,8 @@ def run(
     ledger = resolve(checked["ledger"]) if checked["ledger"] else out / LEDGER_FILE
     checked["ledger"] = str(ledger)
 
+    for stale in mark_interrupted_runs(out) if out.is_dir() else []:
+        log(f"run {stale.name} was interrupted (its process is gone): marked so in its manifest")
     folder = _make_run_folder(out)
     if base is not None:
         _copy_run(base, folder)
@@ -312,6 +355,9 @@ def run(
         "git": _git_commit(),
         "kernel": KERNEL_NAME,
         "python_executable": sys.executable,
+        # Which process runs it, so a later run can tell a killed run from a live one.
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
         "notebooks": [vars(result) for result in results],
     }
     _write_manifest(folder, manifest)
