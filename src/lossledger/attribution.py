@@ -184,6 +184,7 @@ class _Lexicon:
     auxiliaries: frozenset[str]
     channel_re: re.Pattern
     origin_re: re.Pattern
+    origin_keys: tuple[str, ...]  # one word of every origin phrase (lower case)
     entity_re: re.Pattern
     entities: dict[str, dict]
     variant_to_entity: dict[str, str]
@@ -248,6 +249,7 @@ def _lexicon() -> _Lexicon:
     party_alt = trie_alternation(list(party_of), not_after=r"[\w-]")
     titles = [str(t) for t in sources_y.get("titles") or []]
     channels = [str(c) for c in verbs_y.get("channels") or []]
+    origin_phrases = [str(p) for p in verbs_y.get("origin_phrases") or []]
     return _Lexicon(
         verbs=verbs,
         subject_verbs=subject,
@@ -268,7 +270,8 @@ def _lexicon() -> _Lexicon:
             + "|".join(re.escape(c) for c in sorted(channels, key=len, reverse=True))
             + r")\b"
         ),
-        origin_re=phrase_pattern(list(verbs_y.get("origin_phrases") or [])),
+        origin_re=phrase_pattern(origin_phrases),
+        origin_keys=_key_words(origin_phrases),
         entity_re=re.compile(r"(?:" + entity_alt + r")(?![\w-])")
         if entity_alt
         else re.compile(r"(?!x)x"),
@@ -781,17 +784,37 @@ def _origin_near(text: str, start: int, end: int) -> str:
     """The channel of a statement named next to its speaker and verb ("told NBC")."""
     lex = _lexicon()
     window = text[start:end]
-    m = _TOLD.search(window)
+    # Each pattern needs a word that a substring test rules out faster than a search.
+    m = _TOLD.search(window) if "told" in window else None
     if m:
         return "told " + " ".join(m.group(1).split()).removeprefix("the ").strip()
-    m = lex.channel_re.search(window)
+    m = lex.channel_re.search(window) if "on" in window or "via" in window else None
     if m:
         return "on " + m.group("ch")
-    m = _INTERVIEW_WITH.search(window)
+    m = _INTERVIEW_WITH.search(window) if "in an interview with" in window else None
     if m:
         return "interview with " + " ".join(m.group(1).split())
-    m = lex.origin_re.search(window)
+    m = lex.origin_re.search(window) if _may_name_origin(window, lex.origin_keys) else None
     return " ".join(m.group().split()) if m else ""
+
+
+def _may_name_origin(window: str, keys: tuple[str, ...]) -> bool:
+    """Can ``window`` hold an origin phrase? Each phrase holds one of ``keys``; the test
+    is exact for ASCII (outside it the case-blind pattern matches more than lowering
+    shows, so the window is searched)."""
+    if not window.isascii():
+        return True
+    lowered = window.lower()
+    for key in keys:  # noqa: SIM110 (a plain loop is faster than any())
+        if key in lowered:
+            return True
+    return False
+
+
+def _key_words(phrases: list[str]) -> tuple[str, ...]:
+    """One word of every phrase (its longest), without those holding another key."""
+    keys = {max(re.split(r"[\s'’]+", " ".join(p.lower().split())), key=len) for p in phrases}
+    return tuple(sorted(k for k in keys if not any(o != k and o in k for o in keys)))
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
