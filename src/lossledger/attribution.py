@@ -1057,6 +1057,29 @@ _PERSON_MENTION = re.compile(
 )
 
 
+def _add_people(
+    text: str,
+    sentence: Sentence,
+    quote_spans: list[tuple[int, int]],
+    registry: _Registry,
+    people: list[tuple[int, int, Speaker]],
+) -> None:
+    """Add the persons named in ``sentence`` outside quotations to ``people``: with a
+    title ("Minister X") or as a known person."""
+    lex = _lexicon()
+    for m in _PERSON_MENTION.finditer(text, sentence.start, sentence.end):
+        if not _inside(m.start(), quote_spans):
+            sp = classify(text[max(sentence.start, m.start() - 30) : m.end()], "", registry)
+            if sp and sp.person:
+                people.append((m.start(), m.end(), sp))
+    for m in lex.entity_re.finditer(text, sentence.start, sentence.end):
+        info = lex.entities.get(lex.variant_to_entity.get(" ".join(m.group().split()), ""), {})
+        if info.get("person") and not _inside(m.start(), quote_spans):
+            sp = classify(m.group(), "", registry)
+            if sp:
+                people.append((m.start(), m.end(), sp))
+
+
 def attribute_article(
     text: str,
     sentences: list[Sentence],
@@ -1071,7 +1094,6 @@ def attribute_article(
     """
     att = ArticleAttribution(text, sentences, quotes)
     registry = _Registry()
-    lex = _lexicon()
     quote_spans = [(q.open, q.close) for q in quotes]
     starts = [s.start for s in sentences]
     with_pronoun = {bisect.bisect_right(starts, m.start()) - 1 for m in _HE_SHE.finditer(text)}
@@ -1089,22 +1111,8 @@ def attribute_article(
             continue
         # Persons named with a title anywhere in the sentence: antecedents for a "he" or
         # "she" in this sentence or the two after it (looked for only when there is one).
-        persons_wanted = any(k in with_pronoun for k in (i, i + 1, i + 2))
-        for m in _PERSON_MENTION.finditer(
-            text, sentence.start, sentence.end if persons_wanted else sentence.start
-        ):
-            if not _inside(m.start(), quote_spans):
-                sp = classify(text[max(sentence.start, m.start() - 30) : m.end()], "", registry)
-                if sp and sp.person:
-                    people.append((m.start(), m.end(), sp))
-        for m in lex.entity_re.finditer(
-            text, sentence.start, sentence.end if persons_wanted else sentence.start
-        ):
-            info = lex.entities.get(lex.variant_to_entity.get(" ".join(m.group().split()), ""), {})
-            if info.get("person") and not _inside(m.start(), quote_spans):
-                sp = classify(m.group(), "", registry)
-                if sp:
-                    people.append((m.start(), m.end(), sp))
+        if i in with_pronoun or i + 1 in with_pronoun or i + 2 in with_pronoun:
+            _add_people(text, sentence, quote_spans, registry, people)
 
         frames = find_frames(text, sentence, quote_spans)
         att.frames.append(frames)
@@ -1214,6 +1222,12 @@ def _antecedent(frame: Frame, sent_i: int, att: ArticleAttribution) -> Speaker |
     return None
 
 
+@lru_cache(maxsize=1024)
+def _named_before(head: str) -> re.Pattern:
+    """What may follow a party's name up to ``head``: "'s Defence Ministry"."""
+    return re.compile(r"(?:['’]s)?(?:\s+[\w-]+){0,4}?\s+" + re.escape(head) + r"\b", re.IGNORECASE)
+
+
 def _inherit_side(speaker: Speaker, raw: str, sent_i: int, att: ArticleAttribution) -> Speaker:
     """Side of a definite source ("the rebels", "the ministry", "the media reports").
 
@@ -1227,9 +1241,7 @@ def _inherit_side(speaker: Speaker, raw: str, sent_i: int, att: ArticleAttributi
     if head:
         lo = att.sentences[max(0, sent_i - _DEFINITE_REACH)].start
         hi = att.sentences[sent_i].end
-        named_before = re.compile(
-            r"(?:['’]s)?(?:\s+[\w-]+){0,4}?\s+" + re.escape(head) + r"\b", re.IGNORECASE
-        )
+        named_before = _named_before(head)
         low_head = head.lower()
         # Read from the article's own party scan (a window cut out would be scanned anew).
         for _start, end, party in reversed(party_mentions(att.text, lo, hi)):
