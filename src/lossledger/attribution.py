@@ -477,24 +477,51 @@ class _Registry:
 
     def __init__(self) -> None:
         self.by_surname: dict[str, Speaker] = {}
+        self.uses = 0  # how often it was read or written: a classification that did
+        # neither depends on its phrase alone
 
     def add(self, speaker: Speaker) -> None:
+        self.uses += 1
         if speaker.person and " " in speaker.name:
             self.by_surname.setdefault(speaker.name.split(" ")[-1], speaker)
 
     def surname(self, word: str) -> Speaker | None:
+        self.uses += 1
         return self.by_surname.get(word)
+
+
+# classify's answers that did not use the registry, by (phrase, appositive); cleared when
+# full. Callers get a copy: frames tell their speakers apart by identity.
+_CLASSIFIED: dict[tuple[str, str], Speaker | None] = {}
+_CLASSIFIED_MAX = 8192
+_UNSEEN = Speaker("", "", "")
 
 
 def classify(
     phrase: str, appositive: str = "", registry: _Registry | None = None
 ) -> Speaker | None:
     """Normalise a speaker phrase into a :class:`Speaker` (None if it names no one)."""
+    registry = registry or _Registry()
+    key = (phrase, appositive)
+    known = _CLASSIFIED.get(key, _UNSEEN)
+    if known is None:
+        return None
+    if known is not _UNSEEN:
+        return Speaker(known.name, known.type, known.side, known.person)
+    uses = registry.uses
+    speaker = _classify(phrase, appositive, registry)
+    if registry.uses == uses:
+        if len(_CLASSIFIED) >= _CLASSIFIED_MAX:
+            _CLASSIFIED.clear()
+        _CLASSIFIED[key] = speaker
+    return speaker
+
+
+def _classify(phrase: str, appositive: str, registry: _Registry) -> Speaker | None:
     lex = _lexicon()
     cleaned = _clean_phrase(_norm_quote(phrase))
     if not cleaned or cleaned.lower() in _DETERMINERS:
         return None
-    registry = registry or _Registry()
     if lex.combined_re.fullmatch(cleaned):
         # "both sides said": the two governments together.
         return Speaker(cleaned, "official", "both", False)
