@@ -179,6 +179,9 @@ class _Lexicon:
     subject_verbs: frozenset[str]
     verb_cues: PhraseScanner
     inverted_re: re.Pattern
+    # The inverted verbs when each is also a single-word verb cue: a sentence whose cue
+    # hits hold none of them has no inverted frame. None: always look.
+    inverted_cued: frozenset[str] | None
     according_cues: PhraseScanner
     negators: frozenset[str]
     auxiliaries: frozenset[str]
@@ -260,6 +263,9 @@ def _lexicon() -> _Lexicon:
             + r")\s+(?=[A-Z\"“]|the\b|a\b|an\b|local\b|officials\b|authorities\b|"
             r"police\b|rescuers\b|doctors\b|witnesses\b|residents\b|state\b|researchers\b)",
         ),
+        inverted_cued=frozenset(inverted)
+        if set(inverted) <= verbs | subject and not any(" " in v for v in subject)
+        else None,
         according_cues=phrase_scanner(list(verbs_y.get("according") or [])),
         negators=frozenset(str(n).lower() for n in verbs_y.get("negators") or []),
         auxiliaries=frozenset(str(a).lower() for a in verbs_y.get("auxiliaries") or []),
@@ -845,7 +851,10 @@ def _key_words(phrases: list[str]) -> tuple[str, ...]:
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+    for a, b in spans:  # noqa: SIM110 (a plain loop is faster than any())
+        if a <= pos < b:
+            return True
+    return False
 
 
 def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) -> list[Frame]:
@@ -920,7 +929,12 @@ def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) ->
             frame.appositive = parenthetical
         frames.append(frame)
 
-    for m in lex.inverted_re.finditer(text, s_start, s_end):
+    cued = lex.inverted_cued
+    if cued is None or not cued.isdisjoint(v for _, _, v in verbs):
+        inverted = lex.inverted_re.finditer(text, s_start, s_end)
+    else:
+        inverted = iter(())  # none of the inverted verbs is in the sentence
+    for m in inverted:
         verb_start, verb_end = m.start("verb"), m.end("verb")
         if _inside(verb_start, quotes) or any(f.verb_start == verb_start for f in frames):
             continue
@@ -945,11 +959,14 @@ def _scope_of(
     text: str, np_start: int, verb_end: int, s_start: int, s_end: int, quotes: list[tuple[int, int]]
 ) -> str:
     """Does the frame report what follows it ("X said that ...") or what precedes it?"""
-    rest = text[verb_end:s_end]
-    if _REPORTS_AFTER.match(rest) or _THAT.search(rest, 0, 90):
+    # The patterns read ``text[verb_end:s_end]`` in place: none looks behind its start,
+    # and "that" cannot start right after a verb (a word ends there).
+    if _REPORTS_AFTER.match(text, verb_end, s_end) or _THAT.search(
+        text, verb_end, min(s_end, verb_end + 90)
+    ):
         return "after"
     before = text[s_start:np_start].rstrip()
-    closes = _CLOSING_FRAME.fullmatch(rest)
+    closes = _CLOSING_FRAME.fullmatch(text, verb_end, s_end)
     if before and (before.endswith((",", "”", '"', "’")) or closes):
         return "before" if closes else "both"
     return "after"
@@ -1004,6 +1021,9 @@ class ArticleAttribution:
 
 
 def _best_frame(frames: list[Frame], start: int, end: int) -> Frame:
+    if len(frames) == 1:
+        return frames[0]
+
     def distance(f: Frame) -> int:
         if f.np_start >= end:
             return f.np_start - end
