@@ -1098,9 +1098,17 @@ def _resolve_pronoun(
     return None
 
 
+_PERSON_TITLES = [
+    "President", "Minister", "Spokesman", "Spokeswoman", "Spokesperson", "General", "Gen.",
+    "Governor", "Mayor", "Commander", "Secretary", "Director", "Chief", "Dr", "Dr.", "Colonel",
+    "Col.",
+]  # fmt: skip
+# A title and the name after it. As a prefix tree that starts with a capital (the word
+# boundary is checked after it), the engine skips to the capitals a title starts with.
 _PERSON_MENTION = re.compile(
-    r"\b(?:President|Minister|Spokesman|Spokeswoman|Spokesperson|General|Gen\.|Governor|Mayor|"
-    r"Commander|Secretary|Director|Chief|Dr\.?|Colonel|Col\.)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)"
+    "(?:"
+    + trie_alternation(_PERSON_TITLES, not_after=r"\w")
+    + r")\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)"
 )
 
 
