@@ -1245,6 +1245,14 @@ def _named(name: str) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)
+def _description_head(raw: str) -> str:
+    """The head noun of a definite description ("the two outlets" -> "outlets"), after
+    a leading time phrase; '' if ``raw`` is not one."""
+    described = _LEADING_TIME.sub("", " ".join(raw.split()))
+    return described.split()[-1].lower() if _DESCRIPTION.fullmatch(described) else ""
+
+
 def _antecedent(frame: Frame, sent_i: int, att: ArticleAttribution) -> Speaker | None:
     """The named source a definite description refers back to: "the medical group",
     "the report", "the two outlets" after "the Sudan Doctors Network said", "in a report",
@@ -1254,12 +1262,11 @@ def _antecedent(frame: Frame, sent_i: int, att: ArticleAttribution) -> Speaker |
     Ministry"; "the rebels" is not "Congo's government"); a media or independent one
     takes either of those two kinds.
     """
-    described = _LEADING_TIME.sub("", " ".join(frame.raw.split()))
     speaker = frame.speaker
-    if speaker is None or not _DESCRIPTION.fullmatch(described):
+    head = _description_head(frame.raw)
+    if speaker is None or not head:
         return None
     official = speaker.type == "official"
-    head = described.split()[-1].lower()
     for k in range(sent_i, max(-1, sent_i - 3), -1):
         for f in reversed(att.frames[k]):
             found = f.speaker
