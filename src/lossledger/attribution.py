@@ -644,8 +644,8 @@ def _np_backward(
     lex = _lexicon()
     # A speaker phrase and its parenthetical are at most ~30 words: look no further back.
     if sentence_tokens is not None:
-        toks = sentence_tokens[: bisect.bisect_left(sentence_tokens, (verb_start, -1, ""))]
-        toks = toks[-60:]
+        n_before = bisect.bisect_left(sentence_tokens, (verb_start, -1, ""))
+        toks = sentence_tokens[max(0, n_before - 60) : n_before]
     else:
         toks = _tokens(text, max(s_start, verb_start - 240), verb_start)
     i = len(toks) - 1
@@ -1017,7 +1017,8 @@ class ArticleAttribution:
         if frames:
             frame = _best_frame(frames, start, end)
             return Attribution(frame.speaker, frame.origin_in(self.text), "frame", frame)
-        return self.carried.get(sentence_index, Attribution(None))
+        carried = self.carried.get(sentence_index)
+        return carried if carried is not None else Attribution(None)
 
 
 def _best_frame(frames: list[Frame], start: int, end: int) -> Frame:
@@ -1164,6 +1165,7 @@ def attribute_article(
         if not wanted:
             att.frames.append([])
             continue
+        people_before = len(people)
         # Persons named with a title anywhere in the sentence: antecedents for a "he" or
         # "she" in this sentence or the two after it (looked for only when there is one).
         if i in with_pronoun or i + 1 in with_pronoun or i + 2 in with_pronoun:
@@ -1192,7 +1194,8 @@ def attribute_article(
                         frame.speaker = replace(frame.speaker, side=owner.side)
                 elif _DEFINITE_START.match(frame.raw):
                     frame.speaker = _inherit_side(frame.speaker, frame.raw, i, att)
-        people.sort(key=lambda p: p[0])
+        if len(people) > people_before:  # sorted as it was otherwise
+            people.sort(key=lambda p: p[0])
 
         # Quotations: the nearest frame outside them in the same sentence.
         for q in quotes_by_sentence.get(i, ()):
