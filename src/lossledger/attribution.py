@@ -597,18 +597,19 @@ def _classify(phrase: str, appositive: str, registry: _Registry) -> Speaker | No
 # --- finding frames -----------------------------------------------------------------------------
 
 
-def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    return [(*m.span(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+def _tokens(text: str, start: int, end: int) -> list[re.Match]:
+    return list(_TOKEN.finditer(text, start, end))
 
 
-def _tokens_before(text: str, start: int, end: int, limit: int) -> list[tuple[int, int, str]]:
-    """The tokens of ``text[start:end]`` that start before ``limit`` (the rest unread)."""
-    out = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, min(end, limit))]
-    if out and out[-1][1] == limit < end:
+def _tokens_before(text: str, start: int, end: int, limit: int) -> list[re.Match]:
+    """The tokens of ``text[start:end]`` that start before ``limit`` (the rest unread),
+    as matches (``tok[0]`` is its text): building tuples costs more than it saves."""
+    out = list(_TOKEN.finditer(text, start, min(end, limit)))
+    if out and out[-1].end() == limit < end:
         # The last token may run on past ``limit``: read it again without the cut.
-        whole = _TOKEN.match(text, out[-1][0], end)
+        whole = _TOKEN.match(text, out[-1].start(), end)
         if whole is not None:
-            out[-1] = (whole.start(), whole.end(), whole.group())
+            out[-1] = whole
     return out
 
 
@@ -634,17 +635,18 @@ def _np_backward(
     text: str,
     s_start: int,
     verb_start: int,
-    sentence_tokens: list[tuple[int, int, str]] | None = None,
+    sentence_tokens: list[re.Match] | None = None,
 ) -> tuple[int, int, bool, str, bool] | None:
     """Scan back from a verb: (np_start, np_end, negated, parenthetical, passive) or None.
 
     ``parenthetical`` is a comma-enclosed phrase next to the speaker: ", writing on
     Facebook," (an origin) or "The mayor of Derna, <name>," (a role for the name).
+    Tokens are matches of ``_TOKEN``: ``tok[0]`` is a token's text.
     """
     lex = _lexicon()
     # A speaker phrase and its parenthetical are at most ~30 words: look no further back.
     if sentence_tokens is not None:
-        n_before = bisect.bisect_left(sentence_tokens, (verb_start, -1, ""))
+        n_before = bisect.bisect_left(sentence_tokens, verb_start, key=re.Match.start)
         toks = sentence_tokens[max(0, n_before - 60) : n_before]
     else:
         toks = _tokens(text, max(s_start, verb_start - 240), verb_start)
@@ -652,7 +654,7 @@ def _np_backward(
     negated = passive = False
     first_aux = True
     while i >= 0:
-        tok = toks[i][2].lower()
+        tok = toks[i][0].lower()
         if tok in lex.negators or tok in ("not", "n't", "never", "no"):
             negated = True
         elif tok.endswith("ly") and tok.isalpha() and tok.islower():
@@ -661,47 +663,47 @@ def _np_backward(
         elif tok in lex.auxiliaries or tok in _MODALS:
             if first_aux and tok in _PASSIVE:
                 passive = True
-        elif i >= 1 and toks[i - 1][2].lower() == "on" and tok.capitalize() in _WEEKDAYS:
+        elif i >= 1 and toks[i - 1][0].lower() == "on" and tok.capitalize() in _WEEKDAYS:
             i -= 1
         else:
             break
         first_aux = False
         i -= 1
     parenthetical = ""
-    if i >= 1 and _AGE_TOKEN.fullmatch(toks[i][2]) and toks[i - 1][2] == ",":
+    if i >= 1 and _AGE_TOKEN.fullmatch(toks[i][0]) and toks[i - 1][0] == ",":
         i -= 2  # "Hatice Demir, 52, told": an age between commas (the token holds one)
-    before_who = i >= 1 and toks[i][2].lower() == "who" and toks[i - 1][2] == ","
+    before_who = i >= 1 and toks[i][0].lower() == "who" and toks[i - 1][0] == ","
     if before_who:
         # "a member of the mediation team, who told reporters that": the one before "who".
         i -= 2
-    if i >= 0 and toks[i][2] == ",":
+    if i >= 0 and toks[i][0] == ",":
         # ", writing on Facebook," or ", a spokeswoman for the ministry," before the verb.
         j = i - 1
-        while j >= 0 and toks[j][2] not in (",", ";", ":", "“", "”", '"') and i - j < 16:
+        while j >= 0 and toks[j][0] not in (",", ";", ":", "“", "”", '"') and i - j < 16:
             j -= 1
         if (
             j < 0
-            or toks[j][2] != ","
-            or not _PARENTHETICAL_START.match(text[toks[j][1] : toks[i][0]])
+            or toks[j][0] != ","
+            or not _PARENTHETICAL_START.match(text[toks[j].end() : toks[i].start()])
         ):
             # A relative clause may be long or quote a word: ", which compared lists of
             # the dead drawn from surveys, social media and obituaries," or ', who uses
             # the call sign "Grom",'. Its start is a comma and "which" or "who".
             k = i - 1
-            while k >= 0 and toks[k][2] not in (";", ":") and i - k < 40:
-                if toks[k][2] == "," and toks[k + 1][2].lower() in _RELATIVE_PRONOUNS:
+            while k >= 0 and toks[k][0] not in (";", ":") and i - k < 40:
+                if toks[k][0] == "," and toks[k + 1][0].lower() in _RELATIVE_PRONOUNS:
                     j = k
                     break
                 k -= 1
-        if j < 0 or toks[j][2] != ",":
+        if j < 0 or toks[j][0] != ",":
             return None
-        segment = text[toks[j][1] : toks[i][0]]
+        segment = text[toks[j].end() : toks[i].start()]
         if _NAME_SEGMENT.match(segment) and not party_of(segment):
             # "The UN's migration agency, IOM, said": the name is the speaker.
-            before = text[s_start : toks[j][0]]
+            before = text[s_start : toks[j].start()]
             k = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
             role = before[k + 1 :].strip()
-            return toks[j + 1][0], toks[i - 1][1], negated, role, passive
+            return toks[j + 1].start(), toks[i - 1].end(), negated, role, passive
         if _AGE_SEGMENT.fullmatch(segment):
             i = j - 1  # "Hatice Demir, 52, told": an age, not a parenthetical
         elif not _PARENTHETICAL_START.match(segment):
@@ -709,53 +711,53 @@ def _np_backward(
         else:
             parenthetical = segment.strip()
             i = j - 1
-    if i >= 0 and toks[i][2] == ")":
+    if i >= 0 and toks[i][0] == ")":
         # "Doctors Without Borders (MSF) said": step over the bracketed acronym.
         j = i - 1
-        while j >= 0 and toks[j][2] != "(" and i - j < 6:
+        while j >= 0 and toks[j][0] != "(" and i - j < 6:
             j -= 1
-        if j >= 0 and toks[j][2] == "(":
+        if j >= 0 and toks[j][0] == "(":
             i = j - 1
     end_i = i
     count = 0
     while i >= 0 and count < 14:
-        tok = toks[i][2]
+        tok = toks[i][0]
         low = tok.lower()
         # A capitalised "Without" inside a name is no boundary; a sentence's first word is.
         if (
             not _is_word(tok)
             or tok in _BOUNDARY_WORDS
-            or (low in _BOUNDARY_WORDS and toks[i][0] == s_start)
+            or (low in _BOUNDARY_WORDS and toks[i].start() == s_start)
             # "the figure came from a member of the team, who told": the member.
             or (before_who and low in ("from", "by", "to", "with"))
         ):
             break
         if low == "and":
-            before = toks[i - 1][2] if i >= 1 else ""
+            before = toks[i - 1][0] if i >= 1 else ""
             if not (_CAPITALISED.match(before) or _role_type(before)):
                 break
         i -= 1
         count += 1
     if end_i < 0 or i == end_i:
         return None
-    if end_i > i + 1 and toks[end_i][2].lower() in _SUBJECT_PRONOUNS:
+    if end_i > i + 1 and toks[end_i][0].lower() in _SUBJECT_PRONOUNS:
         i = end_i - 1  # "in a 2019 report it concluded": the subject is "it"
-    if toks[i + 1][2].lower() in _PREPOSITIONS:
+    if toks[i + 1][0].lower() in _PREPOSITIONS:
         # "On Saturday the provincial authority reported": the time phrase is no subject.
-        when = _LEADING_TIME.match(text, toks[i + 1][0], toks[end_i][1])
-        if when is None or when.end() >= toks[end_i][0]:
+        when = _LEADING_TIME.match(text, toks[i + 1].start(), toks[end_i].end())
+        if when is None or when.end() >= toks[end_i].start():
             return None  # "in a report published on Monday": no subject
-        while toks[i + 1][0] < when.end():
+        while toks[i + 1].start() < when.end():
             i += 1
-    if i >= 0 and toks[i][2].lower() in ("nor", "neither"):
+    if i >= 0 and toks[i][0].lower() in ("nor", "neither"):
         negated = True  # "neither Moscow nor Kyiv has disclosed"
-    if i >= 0 and toks[i][2] == "," and not parenthetical:
+    if i >= 0 and toks[i][0] == "," and not parenthetical:
         # "The mayor of Derna, Abdulmenam al-Ghaithi, told ...": a role before the name.
-        before = text[s_start : toks[i][0]]
+        before = text[s_start : toks[i].start()]
         k = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
         if _role_type(before[k + 1 :]):
             parenthetical = before[k + 1 :].strip()
-    return toks[i + 1][0], toks[end_i][1], negated, parenthetical, passive
+    return toks[i + 1].start(), toks[end_i].end(), negated, parenthetical, passive
 
 
 def _aux_inside(phrase: str) -> bool:
@@ -897,7 +899,7 @@ def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) ->
         taken.append((cue_start, np_end))
 
     verbs = lex.verb_cues.hits(text, s_start, s_end)
-    sentence_tokens: list[tuple[int, int, str]] | None = None
+    sentence_tokens: list[re.Match] | None = None
     for k, (verb_start, verb_end, verb) in enumerate(verbs):
         if _inside(verb_start, quotes) or _inside(verb_start, taken):
             continue
