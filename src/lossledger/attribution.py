@@ -179,11 +179,15 @@ class _Lexicon:
     subject_verbs: frozenset[str]
     verb_cues: PhraseScanner
     inverted_re: re.Pattern
+    # The inverted verbs when each is also a single-word verb cue: a sentence whose cue
+    # hits hold none of them has no inverted frame. None: always look.
+    inverted_cued: frozenset[str] | None
     according_cues: PhraseScanner
     negators: frozenset[str]
     auxiliaries: frozenset[str]
     channel_re: re.Pattern
     origin_re: re.Pattern
+    origin_keys: tuple[str, ...]  # one word of every origin phrase (lower case)
     entity_re: re.Pattern
     entities: dict[str, dict]
     variant_to_entity: dict[str, str]
@@ -248,6 +252,7 @@ def _lexicon() -> _Lexicon:
     party_alt = trie_alternation(list(party_of), not_after=r"[\w-]")
     titles = [str(t) for t in sources_y.get("titles") or []]
     channels = [str(c) for c in verbs_y.get("channels") or []]
+    origin_phrases = [str(p) for p in verbs_y.get("origin_phrases") or []]
     return _Lexicon(
         verbs=verbs,
         subject_verbs=subject,
@@ -258,6 +263,9 @@ def _lexicon() -> _Lexicon:
             + r")\s+(?=[A-Z\"“]|the\b|a\b|an\b|local\b|officials\b|authorities\b|"
             r"police\b|rescuers\b|doctors\b|witnesses\b|residents\b|state\b|researchers\b)",
         ),
+        inverted_cued=frozenset(inverted)
+        if set(inverted) <= verbs | subject and not any(" " in v for v in subject)
+        else None,
         according_cues=phrase_scanner(list(verbs_y.get("according") or [])),
         negators=frozenset(str(n).lower() for n in verbs_y.get("negators") or []),
         auxiliaries=frozenset(str(a).lower() for a in verbs_y.get("auxiliaries") or []),
@@ -268,7 +276,8 @@ def _lexicon() -> _Lexicon:
             + "|".join(re.escape(c) for c in sorted(channels, key=len, reverse=True))
             + r")\b"
         ),
-        origin_re=phrase_pattern(list(verbs_y.get("origin_phrases") or [])),
+        origin_re=phrase_pattern(origin_phrases),
+        origin_keys=_key_words(origin_phrases),
         entity_re=re.compile(r"(?:" + entity_alt + r")(?![\w-])")
         if entity_alt
         else re.compile(r"(?!x)x"),
@@ -474,24 +483,51 @@ class _Registry:
 
     def __init__(self) -> None:
         self.by_surname: dict[str, Speaker] = {}
+        self.uses = 0  # how often it was read or written: a classification that did
+        # neither depends on its phrase alone
 
     def add(self, speaker: Speaker) -> None:
+        self.uses += 1
         if speaker.person and " " in speaker.name:
             self.by_surname.setdefault(speaker.name.split(" ")[-1], speaker)
 
     def surname(self, word: str) -> Speaker | None:
+        self.uses += 1
         return self.by_surname.get(word)
+
+
+# classify's answers that did not use the registry, by (phrase, appositive); cleared when
+# full. Callers get a copy: frames tell their speakers apart by identity.
+_CLASSIFIED: dict[tuple[str, str], Speaker | None] = {}
+_CLASSIFIED_MAX = 8192
+_UNSEEN = Speaker("", "", "")
 
 
 def classify(
     phrase: str, appositive: str = "", registry: _Registry | None = None
 ) -> Speaker | None:
     """Normalise a speaker phrase into a :class:`Speaker` (None if it names no one)."""
+    registry = registry or _Registry()
+    key = (phrase, appositive)
+    known = _CLASSIFIED.get(key, _UNSEEN)
+    if known is None:
+        return None
+    if known is not _UNSEEN:
+        return Speaker(known.name, known.type, known.side, known.person)
+    uses = registry.uses
+    speaker = _classify(phrase, appositive, registry)
+    if registry.uses == uses:
+        if len(_CLASSIFIED) >= _CLASSIFIED_MAX:
+            _CLASSIFIED.clear()
+        _CLASSIFIED[key] = speaker
+    return speaker
+
+
+def _classify(phrase: str, appositive: str, registry: _Registry) -> Speaker | None:
     lex = _lexicon()
     cleaned = _clean_phrase(_norm_quote(phrase))
     if not cleaned or cleaned.lower() in _DETERMINERS:
         return None
-    registry = registry or _Registry()
     if lex.combined_re.fullmatch(cleaned):
         # "both sides said": the two governments together.
         return Speaker(cleaned, "official", "both", False)
@@ -561,18 +597,19 @@ def classify(
 # --- finding frames -----------------------------------------------------------------------------
 
 
-def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    return [(*m.span(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+def _tokens(text: str, start: int, end: int) -> list[re.Match]:
+    return list(_TOKEN.finditer(text, start, end))
 
 
-def _tokens_before(text: str, start: int, end: int, limit: int) -> list[tuple[int, int, str]]:
-    """The tokens of ``text[start:end]`` that start before ``limit`` (the rest unread)."""
-    out = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, min(end, limit))]
-    if out and out[-1][1] == limit < end:
+def _tokens_before(text: str, start: int, end: int, limit: int) -> list[re.Match]:
+    """The tokens of ``text[start:end]`` that start before ``limit`` (the rest unread),
+    as matches (``tok[0]`` is its text): building tuples costs more than it saves."""
+    out = list(_TOKEN.finditer(text, start, min(end, limit)))
+    if out and out[-1].end() == limit < end:
         # The last token may run on past ``limit``: read it again without the cut.
-        whole = _TOKEN.match(text, out[-1][0], end)
+        whole = _TOKEN.match(text, out[-1].start(), end)
         if whole is not None:
-            out[-1] = (whole.start(), whole.end(), whole.group())
+            out[-1] = whole
     return out
 
 
@@ -598,25 +635,26 @@ def _np_backward(
     text: str,
     s_start: int,
     verb_start: int,
-    sentence_tokens: list[tuple[int, int, str]] | None = None,
+    sentence_tokens: list[re.Match] | None = None,
 ) -> tuple[int, int, bool, str, bool] | None:
     """Scan back from a verb: (np_start, np_end, negated, parenthetical, passive) or None.
 
     ``parenthetical`` is a comma-enclosed phrase next to the speaker: ", writing on
     Facebook," (an origin) or "The mayor of Derna, <name>," (a role for the name).
+    Tokens are matches of ``_TOKEN``: ``tok[0]`` is a token's text.
     """
     lex = _lexicon()
     # A speaker phrase and its parenthetical are at most ~30 words: look no further back.
     if sentence_tokens is not None:
-        toks = sentence_tokens[: bisect.bisect_left(sentence_tokens, (verb_start, -1, ""))]
-        toks = toks[-60:]
+        n_before = bisect.bisect_left(sentence_tokens, verb_start, key=re.Match.start)
+        toks = sentence_tokens[max(0, n_before - 60) : n_before]
     else:
         toks = _tokens(text, max(s_start, verb_start - 240), verb_start)
     i = len(toks) - 1
     negated = passive = False
     first_aux = True
     while i >= 0:
-        tok = toks[i][2].lower()
+        tok = toks[i][0].lower()
         if tok in lex.negators or tok in ("not", "n't", "never", "no"):
             negated = True
         elif tok.endswith("ly") and tok.isalpha() and tok.islower():
@@ -625,47 +663,47 @@ def _np_backward(
         elif tok in lex.auxiliaries or tok in _MODALS:
             if first_aux and tok in _PASSIVE:
                 passive = True
-        elif i >= 1 and toks[i - 1][2].lower() == "on" and tok.capitalize() in _WEEKDAYS:
+        elif i >= 1 and toks[i - 1][0].lower() == "on" and tok.capitalize() in _WEEKDAYS:
             i -= 1
         else:
             break
         first_aux = False
         i -= 1
     parenthetical = ""
-    if i >= 1 and _AGE_TOKEN.fullmatch(toks[i][2]) and toks[i - 1][2] == ",":
+    if i >= 1 and _AGE_TOKEN.fullmatch(toks[i][0]) and toks[i - 1][0] == ",":
         i -= 2  # "Hatice Demir, 52, told": an age between commas (the token holds one)
-    before_who = i >= 1 and toks[i][2].lower() == "who" and toks[i - 1][2] == ","
+    before_who = i >= 1 and toks[i][0].lower() == "who" and toks[i - 1][0] == ","
     if before_who:
         # "a member of the mediation team, who told reporters that": the one before "who".
         i -= 2
-    if i >= 0 and toks[i][2] == ",":
+    if i >= 0 and toks[i][0] == ",":
         # ", writing on Facebook," or ", a spokeswoman for the ministry," before the verb.
         j = i - 1
-        while j >= 0 and toks[j][2] not in (",", ";", ":", "“", "”", '"') and i - j < 16:
+        while j >= 0 and toks[j][0] not in (",", ";", ":", "“", "”", '"') and i - j < 16:
             j -= 1
         if (
             j < 0
-            or toks[j][2] != ","
-            or not _PARENTHETICAL_START.match(text[toks[j][1] : toks[i][0]])
+            or toks[j][0] != ","
+            or not _PARENTHETICAL_START.match(text[toks[j].end() : toks[i].start()])
         ):
             # A relative clause may be long or quote a word: ", which compared lists of
             # the dead drawn from surveys, social media and obituaries," or ', who uses
             # the call sign "Grom",'. Its start is a comma and "which" or "who".
             k = i - 1
-            while k >= 0 and toks[k][2] not in (";", ":") and i - k < 40:
-                if toks[k][2] == "," and toks[k + 1][2].lower() in _RELATIVE_PRONOUNS:
+            while k >= 0 and toks[k][0] not in (";", ":") and i - k < 40:
+                if toks[k][0] == "," and toks[k + 1][0].lower() in _RELATIVE_PRONOUNS:
                     j = k
                     break
                 k -= 1
-        if j < 0 or toks[j][2] != ",":
+        if j < 0 or toks[j][0] != ",":
             return None
-        segment = text[toks[j][1] : toks[i][0]]
+        segment = text[toks[j].end() : toks[i].start()]
         if _NAME_SEGMENT.match(segment) and not party_of(segment):
             # "The UN's migration agency, IOM, said": the name is the speaker.
-            before = text[s_start : toks[j][0]]
+            before = text[s_start : toks[j].start()]
             k = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
             role = before[k + 1 :].strip()
-            return toks[j + 1][0], toks[i - 1][1], negated, role, passive
+            return toks[j + 1].start(), toks[i - 1].end(), negated, role, passive
         if _AGE_SEGMENT.fullmatch(segment):
             i = j - 1  # "Hatice Demir, 52, told": an age, not a parenthetical
         elif not _PARENTHETICAL_START.match(segment):
@@ -673,53 +711,53 @@ def _np_backward(
         else:
             parenthetical = segment.strip()
             i = j - 1
-    if i >= 0 and toks[i][2] == ")":
+    if i >= 0 and toks[i][0] == ")":
         # "Doctors Without Borders (MSF) said": step over the bracketed acronym.
         j = i - 1
-        while j >= 0 and toks[j][2] != "(" and i - j < 6:
+        while j >= 0 and toks[j][0] != "(" and i - j < 6:
             j -= 1
-        if j >= 0 and toks[j][2] == "(":
+        if j >= 0 and toks[j][0] == "(":
             i = j - 1
     end_i = i
     count = 0
     while i >= 0 and count < 14:
-        tok = toks[i][2]
+        tok = toks[i][0]
         low = tok.lower()
         # A capitalised "Without" inside a name is no boundary; a sentence's first word is.
         if (
             not _is_word(tok)
             or tok in _BOUNDARY_WORDS
-            or (low in _BOUNDARY_WORDS and toks[i][0] == s_start)
+            or (low in _BOUNDARY_WORDS and toks[i].start() == s_start)
             # "the figure came from a member of the team, who told": the member.
             or (before_who and low in ("from", "by", "to", "with"))
         ):
             break
         if low == "and":
-            before = toks[i - 1][2] if i >= 1 else ""
+            before = toks[i - 1][0] if i >= 1 else ""
             if not (_CAPITALISED.match(before) or _role_type(before)):
                 break
         i -= 1
         count += 1
     if end_i < 0 or i == end_i:
         return None
-    if end_i > i + 1 and toks[end_i][2].lower() in _SUBJECT_PRONOUNS:
+    if end_i > i + 1 and toks[end_i][0].lower() in _SUBJECT_PRONOUNS:
         i = end_i - 1  # "in a 2019 report it concluded": the subject is "it"
-    if toks[i + 1][2].lower() in _PREPOSITIONS:
+    if toks[i + 1][0].lower() in _PREPOSITIONS:
         # "On Saturday the provincial authority reported": the time phrase is no subject.
-        when = _LEADING_TIME.match(text, toks[i + 1][0], toks[end_i][1])
-        if when is None or when.end() >= toks[end_i][0]:
+        when = _LEADING_TIME.match(text, toks[i + 1].start(), toks[end_i].end())
+        if when is None or when.end() >= toks[end_i].start():
             return None  # "in a report published on Monday": no subject
-        while toks[i + 1][0] < when.end():
+        while toks[i + 1].start() < when.end():
             i += 1
-    if i >= 0 and toks[i][2].lower() in ("nor", "neither"):
+    if i >= 0 and toks[i][0].lower() in ("nor", "neither"):
         negated = True  # "neither Moscow nor Kyiv has disclosed"
-    if i >= 0 and toks[i][2] == "," and not parenthetical:
+    if i >= 0 and toks[i][0] == "," and not parenthetical:
         # "The mayor of Derna, Abdulmenam al-Ghaithi, told ...": a role before the name.
-        before = text[s_start : toks[i][0]]
+        before = text[s_start : toks[i].start()]
         k = max(before.rfind(","), before.rfind(";"), before.rfind(":"))
         if _role_type(before[k + 1 :]):
             parenthetical = before[k + 1 :].strip()
-    return toks[i + 1][0], toks[end_i][1], negated, parenthetical, passive
+    return toks[i + 1].start(), toks[end_i].end(), negated, parenthetical, passive
 
 
 def _aux_inside(phrase: str) -> bool:
@@ -781,21 +819,44 @@ def _origin_near(text: str, start: int, end: int) -> str:
     """The channel of a statement named next to its speaker and verb ("told NBC")."""
     lex = _lexicon()
     window = text[start:end]
-    m = _TOLD.search(window)
+    # Each pattern needs a word that a substring test rules out faster than a search.
+    m = _TOLD.search(window) if "told" in window else None
     if m:
         return "told " + " ".join(m.group(1).split()).removeprefix("the ").strip()
-    m = lex.channel_re.search(window)
+    m = lex.channel_re.search(window) if "on" in window or "via" in window else None
     if m:
         return "on " + m.group("ch")
-    m = _INTERVIEW_WITH.search(window)
+    m = _INTERVIEW_WITH.search(window) if "in an interview with" in window else None
     if m:
         return "interview with " + " ".join(m.group(1).split())
-    m = lex.origin_re.search(window)
+    m = lex.origin_re.search(window) if _may_name_origin(window, lex.origin_keys) else None
     return " ".join(m.group().split()) if m else ""
 
 
+def _may_name_origin(window: str, keys: tuple[str, ...]) -> bool:
+    """Can ``window`` hold an origin phrase? Each phrase holds one of ``keys``; the test
+    is exact for ASCII (outside it the case-blind pattern matches more than lowering
+    shows, so the window is searched)."""
+    if not window.isascii():
+        return True
+    lowered = window.lower()
+    for key in keys:  # noqa: SIM110 (a plain loop is faster than any())
+        if key in lowered:
+            return True
+    return False
+
+
+def _key_words(phrases: list[str]) -> tuple[str, ...]:
+    """One word of every phrase (its longest), without those holding another key."""
+    keys = {max(re.split(r"[\s'’]+", " ".join(p.lower().split())), key=len) for p in phrases}
+    return tuple(sorted(k for k in keys if not any(o != k and o in k for o in keys)))
+
+
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+    for a, b in spans:  # noqa: SIM110 (a plain loop is faster than any())
+        if a <= pos < b:
+            return True
+    return False
 
 
 def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) -> list[Frame]:
@@ -838,7 +899,7 @@ def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) ->
         taken.append((cue_start, np_end))
 
     verbs = lex.verb_cues.hits(text, s_start, s_end)
-    sentence_tokens: list[tuple[int, int, str]] | None = None
+    sentence_tokens: list[re.Match] | None = None
     for k, (verb_start, verb_end, verb) in enumerate(verbs):
         if _inside(verb_start, quotes) or _inside(verb_start, taken):
             continue
@@ -870,7 +931,12 @@ def find_frames(text: str, sentence: Sentence, quotes: list[tuple[int, int]]) ->
             frame.appositive = parenthetical
         frames.append(frame)
 
-    for m in lex.inverted_re.finditer(text, s_start, s_end):
+    cued = lex.inverted_cued
+    if cued is None or not cued.isdisjoint(v for _, _, v in verbs):
+        inverted = lex.inverted_re.finditer(text, s_start, s_end)
+    else:
+        inverted = iter(())  # none of the inverted verbs is in the sentence
+    for m in inverted:
         verb_start, verb_end = m.start("verb"), m.end("verb")
         if _inside(verb_start, quotes) or any(f.verb_start == verb_start for f in frames):
             continue
@@ -895,11 +961,14 @@ def _scope_of(
     text: str, np_start: int, verb_end: int, s_start: int, s_end: int, quotes: list[tuple[int, int]]
 ) -> str:
     """Does the frame report what follows it ("X said that ...") or what precedes it?"""
-    rest = text[verb_end:s_end]
-    if _REPORTS_AFTER.match(rest) or _THAT.search(rest, 0, 90):
+    # The patterns read ``text[verb_end:s_end]`` in place: none looks behind its start,
+    # and "that" cannot start right after a verb (a word ends there).
+    if _REPORTS_AFTER.match(text, verb_end, s_end) or _THAT.search(
+        text, verb_end, min(s_end, verb_end + 90)
+    ):
         return "after"
     before = text[s_start:np_start].rstrip()
-    closes = _CLOSING_FRAME.fullmatch(rest)
+    closes = _CLOSING_FRAME.fullmatch(text, verb_end, s_end)
     if before and (before.endswith((",", "”", '"', "’")) or closes):
         return "before" if closes else "both"
     return "after"
@@ -950,10 +1019,14 @@ class ArticleAttribution:
         if frames:
             frame = _best_frame(frames, start, end)
             return Attribution(frame.speaker, frame.origin_in(self.text), "frame", frame)
-        return self.carried.get(sentence_index, Attribution(None))
+        carried = self.carried.get(sentence_index)
+        return carried if carried is not None else Attribution(None)
 
 
 def _best_frame(frames: list[Frame], start: int, end: int) -> Frame:
+    if len(frames) == 1:
+        return frames[0]
+
     def distance(f: Frame) -> int:
         if f.np_start >= end:
             return f.np_start - end
@@ -1028,10 +1101,41 @@ def _resolve_pronoun(
     return None
 
 
+_PERSON_TITLES = [
+    "President", "Minister", "Spokesman", "Spokeswoman", "Spokesperson", "General", "Gen.",
+    "Governor", "Mayor", "Commander", "Secretary", "Director", "Chief", "Dr", "Dr.", "Colonel",
+    "Col.",
+]  # fmt: skip
+# A title and the name after it. As a prefix tree that starts with a capital (the word
+# boundary is checked after it), the engine skips to the capitals a title starts with.
 _PERSON_MENTION = re.compile(
-    r"\b(?:President|Minister|Spokesman|Spokeswoman|Spokesperson|General|Gen\.|Governor|Mayor|"
-    r"Commander|Secretary|Director|Chief|Dr\.?|Colonel|Col\.)\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)"
+    "(?:"
+    + trie_alternation(_PERSON_TITLES, not_after=r"\w")
+    + r")\s+((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)"
 )
+
+
+def _add_people(
+    text: str,
+    sentence: Sentence,
+    quote_spans: list[tuple[int, int]],
+    registry: _Registry,
+    people: list[tuple[int, int, Speaker]],
+) -> None:
+    """Add the persons named in ``sentence`` outside quotations to ``people``: with a
+    title ("Minister X") or as a known person."""
+    lex = _lexicon()
+    for m in _PERSON_MENTION.finditer(text, sentence.start, sentence.end):
+        if not _inside(m.start(), quote_spans):
+            sp = classify(text[max(sentence.start, m.start() - 30) : m.end()], "", registry)
+            if sp and sp.person:
+                people.append((m.start(), m.end(), sp))
+    for m in lex.entity_re.finditer(text, sentence.start, sentence.end):
+        info = lex.entities.get(lex.variant_to_entity.get(" ".join(m.group().split()), ""), {})
+        if info.get("person") and not _inside(m.start(), quote_spans):
+            sp = classify(m.group(), "", registry)
+            if sp:
+                people.append((m.start(), m.end(), sp))
 
 
 def attribute_article(
@@ -1048,7 +1152,6 @@ def attribute_article(
     """
     att = ArticleAttribution(text, sentences, quotes)
     registry = _Registry()
-    lex = _lexicon()
     quote_spans = [(q.open, q.close) for q in quotes]
     starts = [s.start for s in sentences]
     with_pronoun = {bisect.bisect_right(starts, m.start()) - 1 for m in _HE_SHE.finditer(text)}
@@ -1064,24 +1167,11 @@ def attribute_article(
         if not wanted:
             att.frames.append([])
             continue
+        people_before = len(people)
         # Persons named with a title anywhere in the sentence: antecedents for a "he" or
         # "she" in this sentence or the two after it (looked for only when there is one).
-        persons_wanted = any(k in with_pronoun for k in (i, i + 1, i + 2))
-        for m in _PERSON_MENTION.finditer(
-            text, sentence.start, sentence.end if persons_wanted else sentence.start
-        ):
-            if not _inside(m.start(), quote_spans):
-                sp = classify(text[max(sentence.start, m.start() - 30) : m.end()], "", registry)
-                if sp and sp.person:
-                    people.append((m.start(), m.end(), sp))
-        for m in lex.entity_re.finditer(
-            text, sentence.start, sentence.end if persons_wanted else sentence.start
-        ):
-            info = lex.entities.get(lex.variant_to_entity.get(" ".join(m.group().split()), ""), {})
-            if info.get("person") and not _inside(m.start(), quote_spans):
-                sp = classify(m.group(), "", registry)
-                if sp:
-                    people.append((m.start(), m.end(), sp))
+        if i in with_pronoun or i + 1 in with_pronoun or i + 2 in with_pronoun:
+            _add_people(text, sentence, quote_spans, registry, people)
 
         frames = find_frames(text, sentence, quote_spans)
         att.frames.append(frames)
@@ -1106,7 +1196,8 @@ def attribute_article(
                         frame.speaker = replace(frame.speaker, side=owner.side)
                 elif _DEFINITE_START.match(frame.raw):
                     frame.speaker = _inherit_side(frame.speaker, frame.raw, i, att)
-        people.sort(key=lambda p: p[0])
+        if len(people) > people_before:  # sorted as it was otherwise
+            people.sort(key=lambda p: p[0])
 
         # Quotations: the nearest frame outside them in the same sentence.
         for q in quotes_by_sentence.get(i, ()):
@@ -1159,6 +1250,14 @@ def _named(name: str) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)
+def _description_head(raw: str) -> str:
+    """The head noun of a definite description ("the two outlets" -> "outlets"), after
+    a leading time phrase; '' if ``raw`` is not one."""
+    described = _LEADING_TIME.sub("", " ".join(raw.split()))
+    return described.split()[-1].lower() if _DESCRIPTION.fullmatch(described) else ""
+
+
 def _antecedent(frame: Frame, sent_i: int, att: ArticleAttribution) -> Speaker | None:
     """The named source a definite description refers back to: "the medical group",
     "the report", "the two outlets" after "the Sudan Doctors Network said", "in a report",
@@ -1168,12 +1267,11 @@ def _antecedent(frame: Frame, sent_i: int, att: ArticleAttribution) -> Speaker |
     Ministry"; "the rebels" is not "Congo's government"); a media or independent one
     takes either of those two kinds.
     """
-    described = _LEADING_TIME.sub("", " ".join(frame.raw.split()))
     speaker = frame.speaker
-    if speaker is None or not _DESCRIPTION.fullmatch(described):
+    head = _description_head(frame.raw)
+    if speaker is None or not head:
         return None
     official = speaker.type == "official"
-    head = described.split()[-1].lower()
     for k in range(sent_i, max(-1, sent_i - 3), -1):
         for f in reversed(att.frames[k]):
             found = f.speaker
@@ -1191,6 +1289,12 @@ def _antecedent(frame: Frame, sent_i: int, att: ArticleAttribution) -> Speaker |
     return None
 
 
+@lru_cache(maxsize=1024)
+def _named_before(head: str) -> re.Pattern:
+    """What may follow a party's name up to ``head``: "'s Defence Ministry"."""
+    return re.compile(r"(?:['’]s)?(?:\s+[\w-]+){0,4}?\s+" + re.escape(head) + r"\b", re.IGNORECASE)
+
+
 def _inherit_side(speaker: Speaker, raw: str, sent_i: int, att: ArticleAttribution) -> Speaker:
     """Side of a definite source ("the rebels", "the ministry", "the media reports").
 
@@ -1204,9 +1308,7 @@ def _inherit_side(speaker: Speaker, raw: str, sent_i: int, att: ArticleAttributi
     if head:
         lo = att.sentences[max(0, sent_i - _DEFINITE_REACH)].start
         hi = att.sentences[sent_i].end
-        named_before = re.compile(
-            r"(?:['’]s)?(?:\s+[\w-]+){0,4}?\s+" + re.escape(head) + r"\b", re.IGNORECASE
-        )
+        named_before = _named_before(head)
         low_head = head.lower()
         # Read from the article's own party scan (a window cut out would be scanned anew).
         for _start, end, party in reversed(party_mentions(att.text, lo, hi)):
