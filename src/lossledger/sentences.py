@@ -406,7 +406,11 @@ class PhraseScanner:
             ]
         if not self._may_hold(lowered, start, end):
             return []
-        return [(m.start(), m.end(), m.group()) for m in self.lower.finditer(lowered, start, end)]
+        # The phrase from the text itself, as the plain scan gives it ("ſaid" stays so).
+        return [
+            (a, b, text[a:b].lower())
+            for a, b in (m.span() for m in self.lower.finditer(lowered, start, end))
+        ]
 
 
 # More key words than this and testing them costs more than the scan they would save.
