@@ -77,15 +77,22 @@ def test_partial_rerun_without_an_earlier_run_is_refused(tmp_path: Path) -> None
     assert "holds no run" in result.stderr
 
 
-def test_failing_notebook_is_named_with_its_cell_and_kept(tmp_path: Path) -> None:
-    """A copy of the project whose first notebook raises after its validation call."""
+def project_with_cell(tmp_path: Path, source: str) -> Path:
+    """A copy of the project whose first notebook runs ``source`` right after its
+    validation call (cell 4 as the notebook is written); its root folder."""
     root = tmp_path / "project"
     shutil.copytree(REPO / "notebooks", root / "notebooks")
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
-    broken = root / "notebooks" / "01_load_articles.ipynb"
-    notebook = nbformat.read(broken, as_version=4)
-    notebook.cells.insert(3, nbformat.v4.new_code_cell('raise RuntimeError("deliberate fault")'))
-    nbformat.write(notebook, broken)
+    first = root / "notebooks" / "01_load_articles.ipynb"
+    notebook = nbformat.read(first, as_version=4)
+    notebook.cells.insert(3, nbformat.v4.new_code_cell(source))
+    nbformat.write(notebook, first)
+    return root
+
+
+def test_failing_notebook_is_named_with_its_cell_and_kept(tmp_path: Path) -> None:
+    """A copy of the project whose first notebook raises after its validation call."""
+    root = project_with_cell(tmp_path, 'raise RuntimeError("deliberate fault")')
     out = tmp_path / "out"
 
     result = lossledger(
@@ -176,13 +183,7 @@ def test_runs_whose_process_is_gone_are_marked_interrupted(tmp_path: Path) -> No
 def test_a_killed_run_is_marked_interrupted_by_the_next(tmp_path: Path) -> None:
     """A run killed with SIGKILL while its first notebook runs; the sweep the next run
     does first finds its process gone."""
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "notebooks", root / "notebooks")
-    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
-    slow = root / "notebooks" / "01_load_articles.ipynb"
-    notebook = nbformat.read(slow, as_version=4)
-    notebook.cells.insert(3, nbformat.v4.new_code_cell("import time\ntime.sleep(120)"))
-    nbformat.write(notebook, slow)
+    root = project_with_cell(tmp_path, "import time\ntime.sleep(120)")
     out = tmp_path / "out"
     command = [sys.executable, "-m", "lossledger", "run", "--out", str(out)]
     command += ["--articles", str(SEED_ARTICLES), "-p", "reference", ""]
