@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from lossledger.attribution import attribute_article, find_frames
 from lossledger.sentences import (
     fold_case,
+    key_words,
     lowered_same_length,
     phrase_pattern,
     phrase_scanner,
@@ -132,3 +133,6 @@ def test_scanner_key_words_rule_windows_out_only_when_no_phrase_can_be_there():
     assert not scanner.found(text, 24, 34)  # " said the " holds no key word
     # A long list gets no key words: testing them would cost more than the scan.
     assert phrase_scanner([f"w{n:02d}q" for n in range(40)]).keys is None
+    # Nor does a list with a phrase that has no word to key on: no window is ruled out.
+    assert key_words(["said", "*"]) == ()
+    assert phrase_scanner(["said", "*"]).keys is None

@@ -56,6 +56,7 @@ from lossledger.sentences import (
     PhraseScanner,
     QuoteSpan,
     Sentence,
+    key_words,
     load_lexicon,
     phrase_pattern,
     phrase_scanner,
@@ -277,7 +278,7 @@ def _lexicon() -> _Lexicon:
             + r")\b"
         ),
         origin_re=phrase_pattern(origin_phrases),
-        origin_keys=_key_words(origin_phrases),
+        origin_keys=key_words(origin_phrases),
         entity_re=re.compile(r"(?:" + entity_alt + r")(?![\w-])")
         if entity_alt
         else re.compile(r"(?!x)x"),
@@ -834,22 +835,16 @@ def _origin_near(text: str, start: int, end: int) -> str:
 
 
 def _may_name_origin(window: str, keys: tuple[str, ...]) -> bool:
-    """Can ``window`` hold an origin phrase? Each phrase holds one of ``keys``; the test
-    is exact for ASCII (outside it the case-blind pattern matches more than lowering
-    shows, so the window is searched)."""
-    if not window.isascii():
+    """Can ``window`` hold an origin phrase? Each phrase holds one of ``keys`` (none:
+    no telling, so yes); the test is exact for ASCII (outside it the case-blind pattern
+    matches more than lowering shows, so the window is searched)."""
+    if not window.isascii() or not keys:
         return True
     lowered = window.lower()
     for key in keys:  # noqa: SIM110 (a plain loop is faster than any())
         if key in lowered:
             return True
     return False
-
-
-def _key_words(phrases: list[str]) -> tuple[str, ...]:
-    """One word of every phrase (its longest), without those holding another key."""
-    keys = {max(re.split(r"[\s'’]+", " ".join(p.lower().split())), key=len) for p in phrases}
-    return tuple(sorted(k for k in keys if not any(o != k and o in k for o in keys)))
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:

@@ -417,22 +417,30 @@ class PhraseScanner:
 _MAX_KEYS = 16
 
 
+def key_words(phrases: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """One lower-case word of every phrase, such that a text holding a phrase (in any
+    case) holds one of them in its lower-cased form: the longest word of each phrase,
+    apostrophes splitting words (a phrase's "'" also matches "’"), a trailing ``*``
+    dropped. A word holding another is left out ("exchanges" beside "exchange"): it is
+    found whenever that one is. Empty when a phrase has no word to key on."""
+    keys: set[str] = set()
+    for phrase in phrases:
+        words = re.split(r"[\s'’]+", " ".join(str(phrase).lower().split()).rstrip("*"))
+        keys.add(max(words, key=len))
+    if not keys or "" in keys:
+        return ()
+    return tuple(sorted(k for k in keys if not any(o != k and o in k for o in keys)))
+
+
 def phrase_scanner(phrases: list[str] | tuple[str, ...]) -> PhraseScanner:
     """:func:`phrase_pattern` (ignoring case) with its case-sensitive twin, and for a
-    short list the key words that rule a window out (the longest word of each phrase;
-    apostrophes split words, as a phrase's "'" also matches "’")."""
+    short list the :func:`key_words` that rule a window out."""
     lowered = [" ".join(str(p).lower().split()) for p in phrases]
-    keys: set[str] = set()
-    for phrase in lowered:
-        words = re.split(r"[\s'’]+", phrase.rstrip("*"))
-        keys.add(max(words, key=len))
-    # A key holding another is found whenever that one is ("exchanges", "exchange").
-    keys = {key for key in keys if not any(k != key and k in key for k in keys)}
-    usable = bool(keys) and "" not in keys and len(keys) <= _MAX_KEYS
+    keys = key_words(lowered)
     return PhraseScanner(
         phrase_pattern(lowered),
         phrase_pattern(lowered, flags=0),
-        tuple(sorted(keys)) if usable else None,
+        keys if 0 < len(keys) <= _MAX_KEYS else None,
     )
 
 
