@@ -49,7 +49,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 SCRIPT = Path(__file__).resolve()
 sys.path.insert(0, str(HERE))
-from harness import append_csv, cpu_seconds, machine, rss_mib, run_child  # noqa: E402
+from harness import append_csv, cpu_seconds, machine, measured, rss_mib, run_child  # noqa: E402
 
 RESULTS = HERE / "results"
 CSV_PATH = RESULTS / "scale.csv"
@@ -107,25 +107,13 @@ def child_extract(articles_in: str, backend: str, claims_out: str) -> dict[str, 
 
     warnings.simplefilter("ignore")  # a skipped article is not what this measures
     articles = pd.read_pickle(articles_in)
-    before = rss_mib(resource.RUSAGE_SELF)
-    wall, cpu = time.perf_counter(), cpu_seconds()
-    claims = extract_claims_with(articles, backend)
-    extract_wall, extract_cpu = time.perf_counter() - wall, cpu_seconds() - cpu
-    peak, workers = rss_mib(resource.RUSAGE_SELF), rss_mib(resource.RUSAGE_CHILDREN)
+    with measured() as extracting:
+        claims = extract_claims_with(articles, backend)
 
     digest = hashlib.sha256(claims.to_csv(index=False).encode("utf-8")).hexdigest()
     if claims_out:
         claims.to_pickle(claims_out)
-    return {
-        "articles": len(articles),
-        "claims": len(claims),
-        "wall": extract_wall,
-        "cpu": extract_cpu,
-        "rss": peak,
-        "rss_before": before,
-        "workers_rss": workers,
-        "sha256": digest,
-    }
+    return extracting | {"articles": len(articles), "claims": len(claims), "sha256": digest}
 
 
 def child_align(claims_in: str) -> dict[str, Any]:
@@ -135,17 +123,9 @@ def child_align(claims_in: str) -> dict[str, Any]:
     from lossledger.align import align_claims
 
     claims = pd.read_pickle(claims_in)
-    before = rss_mib(resource.RUSAGE_SELF)
-    wall, cpu = time.perf_counter(), cpu_seconds()
-    groups = align_claims(claims)
-    return {
-        "wall": time.perf_counter() - wall,
-        "cpu": cpu_seconds() - cpu,
-        "rss": rss_mib(resource.RUSAGE_SELF),
-        "rss_before": before,
-        "groups": len(groups),
-        "claims": len(claims),
-    }
+    with measured() as aligning:
+        groups = align_claims(claims)
+    return aligning | {"groups": len(groups), "claims": len(claims)}
 
 
 def child_quantulum(corpus: str) -> dict[str, Any]:

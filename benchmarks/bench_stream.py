@@ -33,18 +33,16 @@ import csv
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SCRIPT = Path(__file__).resolve()
 sys.path.insert(0, str(HERE))
-from harness import append_csv, cpu_seconds, machine, rss_mib, run_child  # noqa: E402
+from harness import append_csv, machine, measured, run_child  # noqa: E402
 
 RESULTS = HERE / "results"
 CSV_PATH = RESULTS / "stream.csv"
@@ -94,20 +92,12 @@ def child_streaming(corpus: str, ledger_path: str, backend: str, batch_size: str
     from lossledger.cli import main
 
     warnings.simplefilter("ignore")  # a skipped article is not what this measures
-    before = rss_mib(resource.RUSAGE_SELF)
-    wall, cpu = time.perf_counter(), cpu_seconds()
     arguments = ["extract", corpus, "--ledger", ledger_path, "--batch-size", batch_size]
-    with contextlib.redirect_stdout(io.StringIO()):
+    with measured() as streaming, contextlib.redirect_stdout(io.StringIO()):
         code = main([*arguments, "--backend", backend])
     if code != 0:
         raise SystemExit(f"lossledger extract exited {code}")
-    return {
-        "wall": time.perf_counter() - wall,
-        "cpu": cpu_seconds() - cpu,
-        "rss": rss_mib(resource.RUSAGE_SELF),
-        "rss_before": before,
-        "workers_rss": rss_mib(resource.RUSAGE_CHILDREN),
-    } | _ledger_counts(ledger_path)
+    return streaming | _ledger_counts(ledger_path)
 
 
 def child_whole(corpus: str, ledger_path: str, backend: str) -> dict:
@@ -120,19 +110,14 @@ def child_whole(corpus: str, ledger_path: str, backend: str) -> dict:
     from lossledger.provenance import extractor_version
 
     warnings.simplefilter("ignore")
-    before = rss_mib(resource.RUSAGE_SELF)
-    wall, cpu = time.perf_counter(), cpu_seconds()
-    articles = load_articles(corpus)
-    claims = extract_claims_with(articles, backend)
-    record_run(ledger_path, "whole", {}, articles, claims, "ok", extractor_version(), None, None)
-    return {
-        "wall": time.perf_counter() - wall,
-        "cpu": cpu_seconds() - cpu,
-        "rss": rss_mib(resource.RUSAGE_SELF),
-        "rss_before": before,
-        "workers_rss": rss_mib(resource.RUSAGE_CHILDREN),
-        "megabytes": float(articles["text"].str.encode("utf-8").str.len().sum()) / 1e6,
-    } | _ledger_counts(ledger_path)
+    with measured() as whole:
+        articles = load_articles(corpus)
+        claims = extract_claims_with(articles, backend)
+        record_run(
+            ledger_path, "whole", {}, articles, claims, "ok", extractor_version(), None, None
+        )
+    megabytes = float(articles["text"].str.encode("utf-8").str.len().sum()) / 1e6
+    return whole | {"megabytes": megabytes} | _ledger_counts(ledger_path)
 
 
 CHILDREN = {"streaming": child_streaming, "whole": child_whole}

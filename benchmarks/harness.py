@@ -8,6 +8,7 @@ child prints its result as one JSON object on its last line of output.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -15,6 +16,8 @@ import platform
 import resource
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,20 @@ def cpu_seconds() -> float:
     me = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+@contextlib.contextmanager
+def measured() -> Iterator[dict[str, float]]:
+    """Measure the ``with`` block: the dict it yields holds ``rss_before`` (peak memory
+    before it, MiB) at once, and on leaving the block ``wall`` and ``cpu`` seconds,
+    ``rss`` (this process's peak) and ``workers_rss`` (its largest waited-for child)."""
+    found = {"rss_before": rss_mib(resource.RUSAGE_SELF)}
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    yield found
+    found["wall"] = time.perf_counter() - wall
+    found["cpu"] = cpu_seconds() - cpu
+    found["rss"] = rss_mib(resource.RUSAGE_SELF)
+    found["workers_rss"] = rss_mib(resource.RUSAGE_CHILDREN)
 
 
 def run_child(script: Path, task: str, *args: str) -> dict[str, Any]:
